@@ -1,0 +1,51 @@
+using System.CommandLine;
+using ClosedLoop.Core;
+
+namespace ClosedLoop.Cli;
+
+/// <summary>Runs the command tree with the exit-code contract: 0 success, 1 failure, 2 bad usage.</summary>
+internal static class CliHost
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int BadUsage = 2;
+
+    public static async Task<int> RunAsync(RootCommand root, string[] args)
+    {
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+                Console.Error.WriteLine($"error: {error.Message}");
+            Console.Error.WriteLine($"Try '{parse.CommandResult.Command.Name} --help'.");
+            return BadUsage;
+        }
+
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cts.Token);
+        }
+        catch (UserInputException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return Failure;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("cancelled");
+            return Failure;
+        }
+        catch (IOException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return Failure;
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return Failure;
+        }
+    }
+}
