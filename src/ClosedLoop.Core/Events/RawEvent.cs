@@ -10,6 +10,9 @@ public sealed class RawEvent
     public string? Timestamp { get; set; }
     /// <summary>Segment's client clock at send time; with it the timestamp is corrected for clock skew.</summary>
     public string? SentAt { get; set; }
+    /// <summary>When the collector received the event (Segment archives carry <c>receivedAt</c>; the ingest service stamps it).
+    /// Clock-skew correction applies only when both this and <see cref="SentAt"/> are known.</summary>
+    public string? ReceivedAt { get; set; }
     public string? AnonymousId { get; set; }
     public string? UserId { get; set; }
     public string? Email { get; set; }
