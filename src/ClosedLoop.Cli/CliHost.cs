@@ -47,5 +47,11 @@ internal static class CliHost
             Console.Error.WriteLine($"error: {ex.Message}");
             return Failure;
         }
+        catch (Exception ex) when (Environment.GetEnvironmentVariable("CLOSEDLOOP_DEBUG") is not "1")
+        {
+            // A bug of ours, not the user's: say so in one line; CLOSEDLOOP_DEBUG=1 shows the stack trace.
+            Console.Error.WriteLine($"internal error ({ex.GetType().Name}): {ex.Message} (set CLOSEDLOOP_DEBUG=1 for details)");
+            return Failure;
+        }
     }
 }

@@ -1,0 +1,392 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ClosedLoop.Core.Events;
+
+namespace ClosedLoop.Core.Parsing;
+
+/// <summary>One event found in a JSON text: the event, or why it could not be read, and where its bytes are.</summary>
+/// <param name="Event">The event, when it could be read.</param>
+/// <param name="Error">Why it could not be read, else null.</param>
+/// <param name="BatchIndex">Position inside a <c>{"batch": [...]}</c> array, else null.</param>
+/// <param name="Start">Offset of the event's JSON inside the parsed text.</param>
+/// <param name="Length">Length of the event's JSON (the whole text when it could not be parsed).</param>
+public readonly record struct ParsedEvent(RawEvent? Event, string? Error, int? BatchIndex, int Start, int Length);
+
+/// <summary>
+/// Reads events from JSON in either input shape, detected per object: the flat ClosedLoop shape
+/// (<c>event_id</c>, <c>anonymous_id</c>, <c>url</c>, ...) and the Segment spec (<c>messageId</c>,
+/// <c>context.page.url</c>, <c>context.campaign.*</c>, ...). A <c>{"batch": [...]}</c> object yields one
+/// event per element; a malformed element is reported alone.
+/// </summary>
+public static class EventJsonParser
+{
+    private static readonly JsonReaderOptions s_options = new() { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 };
+
+    /// <summary>Parses one JSON text (an NDJSON line or a whole <c>.json</c> document) and appends what it finds.</summary>
+    public static void Parse(ReadOnlySpan<byte> json, List<ParsedEvent> output)
+    {
+        var before = output.Count;
+        try
+        {
+            var reader = new Utf8JsonReader(json, isFinalBlock: true, state: new JsonReaderState(s_options));
+            if (!reader.Read())
+            {
+                output.Add(new ParsedEvent(null, "empty line", null, 0, json.Length));
+                return;
+            }
+            if (reader.TokenType == JsonTokenType.StartArray)
+            {
+                ReadEventArray(ref reader, json, output, batchSentAt: null);
+            }
+            else if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                output.Add(new ParsedEvent(null, $"expected a JSON object, found {Describe(reader.TokenType)}", null, 0, json.Length));
+                return;
+            }
+            else
+            {
+                ReadTopLevelObject(ref reader, json, output);
+            }
+            if (reader.Read())
+                throw new JsonException("unexpected content after the JSON value");
+        }
+        catch (JsonException ex)
+        {
+            // A syntax error makes the whole text unusable: drop what this text produced and report it once.
+            output.RemoveRange(before, output.Count - before);
+            output.Add(new ParsedEvent(null, $"malformed JSON: {ShortMessage(ex)}", null, 0, json.Length));
+        }
+    }
+
+    private static void ReadTopLevelObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, List<ParsedEvent> output)
+    {
+        // Peek: a Segment batch envelope has a "batch" array; everything else is a single event.
+        var probe = reader;
+        var isBatch = false;
+        while (probe.Read() && probe.TokenType == JsonTokenType.PropertyName)
+        {
+            if (probe.ValueTextEquals("batch"u8))
+            {
+                isBatch = true;
+                break;
+            }
+            probe.Read();
+            probe.TrySkip();
+        }
+
+        var start = (int)reader.TokenStartIndex;
+        if (!isBatch)
+        {
+            var ev = ReadEvent(ref reader, json);
+            output.Add(new ParsedEvent(ev, null, null, start, (int)reader.BytesConsumed - start));
+            return;
+        }
+
+        string? batchSentAt = null;
+        var firstElement = output.Count;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("batch"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartArray)
+                    throw new JsonException("\"batch\" must be an array");
+                ReadEventArray(ref reader, json, output, null);
+            }
+            else if (reader.ValueTextEquals("sentAt"u8))
+            {
+                reader.Read();
+                batchSentAt = ReadString(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        // The envelope's sentAt applies to every event that has none of its own (Segment's batch API).
+        if (batchSentAt is not null)
+        {
+            for (var i = firstElement; i < output.Count; i++)
+            {
+                if (output[i].Event is { SentAt: null } e)
+                    e.SentAt = batchSentAt;
+            }
+        }
+    }
+
+    private static void ReadEventArray(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, List<ParsedEvent> output, string? batchSentAt)
+    {
+        var index = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var start = (int)reader.TokenStartIndex;
+            if (reader.TokenType == JsonTokenType.StartObject)
+            {
+                var ev = ReadEvent(ref reader, json);
+                ev.SentAt ??= batchSentAt;
+                output.Add(new ParsedEvent(ev, null, index, start, (int)reader.BytesConsumed - start));
+            }
+            else
+            {
+                var type = reader.TokenType;
+                reader.Skip();
+                output.Add(new ParsedEvent(null, $"batch element {index} is {Describe(type)}, not an event object", index, start, (int)reader.BytesConsumed - start));
+            }
+            index++;
+        }
+    }
+
+    /// <summary>Reads one event object; the reader is on its StartObject and ends on its EndObject.</summary>
+    private static RawEvent ReadEvent(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    {
+        var e = new RawEvent();
+        string? timestamp = null, originalTimestamp = null;
+        string? url = null, ctxUrl = null, propUrl = null;
+        string? referrer = null, ctxReferrer = null, propReferrer = null;
+        string? email = null, traitsEmail = null, ctxEmail = null;
+        string? utmSource = null, utmMedium = null, utmCampaign = null, utmTerm = null, utmContent = null;
+        string? ctxSource = null, ctxMedium = null, ctxCampaign = null, ctxTerm = null, ctxContent = null;
+        string? userAgent = null, ctxUserAgent = null, ip = null, ctxIp = null;
+        string? eventName = null, name = null;
+        double? revenue = null, propRevenue = null;
+        string? currency = null, propCurrency = null;
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("event_id"u8) || reader.ValueTextEquals("messageId"u8)) e.EventId = NextString(ref reader);
+            else if (reader.ValueTextEquals("timestamp"u8)) timestamp = NextString(ref reader);
+            else if (reader.ValueTextEquals("originalTimestamp"u8)) originalTimestamp = NextString(ref reader);
+            else if (reader.ValueTextEquals("sentAt"u8)) e.SentAt = NextString(ref reader);
+            else if (reader.ValueTextEquals("receivedAt"u8) || reader.ValueTextEquals("received_at"u8)) e.ReceivedAt = NextString(ref reader);
+            else if (reader.ValueTextEquals("anonymous_id"u8) || reader.ValueTextEquals("anonymousId"u8)) e.AnonymousId = NextString(ref reader);
+            else if (reader.ValueTextEquals("user_id"u8) || reader.ValueTextEquals("userId"u8)) e.UserId = NextString(ref reader);
+            else if (reader.ValueTextEquals("previousId"u8) || reader.ValueTextEquals("previous_id"u8)) e.PreviousId = NextString(ref reader);
+            else if (reader.ValueTextEquals("email"u8)) email = NextString(ref reader);
+            else if (reader.ValueTextEquals("type"u8)) e.Type = NextString(ref reader);
+            else if (reader.ValueTextEquals("event"u8)) eventName = NextString(ref reader);
+            else if (reader.ValueTextEquals("name"u8)) name = NextString(ref reader);
+            else if (reader.ValueTextEquals("url"u8)) url = NextString(ref reader);
+            else if (reader.ValueTextEquals("referrer"u8)) referrer = NextString(ref reader);
+            else if (reader.ValueTextEquals("user_agent"u8)) userAgent = NextString(ref reader);
+            else if (reader.ValueTextEquals("ip"u8)) ip = NextString(ref reader);
+            else if (reader.ValueTextEquals("utm_source"u8)) utmSource = NextString(ref reader);
+            else if (reader.ValueTextEquals("utm_medium"u8)) utmMedium = NextString(ref reader);
+            else if (reader.ValueTextEquals("utm_campaign"u8)) utmCampaign = NextString(ref reader);
+            else if (reader.ValueTextEquals("utm_term"u8)) utmTerm = NextString(ref reader);
+            else if (reader.ValueTextEquals("utm_content"u8)) utmContent = NextString(ref reader);
+            else if (reader.ValueTextEquals("channel"u8)) e.Channel = NextString(ref reader);
+            else if (reader.ValueTextEquals("revenue"u8)) revenue = NextNumber(ref reader);
+            else if (reader.ValueTextEquals("currency"u8)) currency = NextString(ref reader);
+            else if (reader.ValueTextEquals("traits"u8))
+            {
+                reader.Read();
+                traitsEmail = ReadTraitsEmail(ref reader);
+            }
+            else if (reader.ValueTextEquals("properties"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    var start = reader.TokenStartIndex;
+                    var copy = reader;
+                    reader.Skip();
+                    e.PropertiesJson = Encoding.UTF8.GetString(json[(int)start..(int)reader.BytesConsumed]);
+                    ReadProperties(ref copy, ref propUrl, ref propReferrer, ref propRevenue, ref propCurrency);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("context"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    continue;
+                }
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("page"u8))
+                    {
+                        reader.Read();
+                        ReadObject(ref reader, ref ctxUrl, "url"u8, ref ctxReferrer, "referrer"u8);
+                    }
+                    else if (reader.ValueTextEquals("campaign"u8))
+                    {
+                        reader.Read();
+                        ReadCampaign(ref reader, ref ctxSource, ref ctxMedium, ref ctxCampaign, ref ctxTerm, ref ctxContent);
+                    }
+                    else if (reader.ValueTextEquals("traits"u8))
+                    {
+                        reader.Read();
+                        ctxEmail = ReadTraitsEmail(ref reader);
+                    }
+                    else if (reader.ValueTextEquals("userAgent"u8)) ctxUserAgent = NextString(ref reader);
+                    else if (reader.ValueTextEquals("ip"u8)) ctxIp = NextString(ref reader);
+                    else
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        e.Timestamp = timestamp ?? originalTimestamp;
+        e.Url = url ?? ctxUrl ?? propUrl;
+        e.Referrer = referrer ?? ctxReferrer ?? propReferrer;
+        e.Email = email ?? traitsEmail ?? ctxEmail;
+        e.UtmSource = utmSource ?? ctxSource;
+        e.UtmMedium = utmMedium ?? ctxMedium;
+        e.UtmCampaign = utmCampaign ?? ctxCampaign;
+        e.UtmTerm = utmTerm ?? ctxTerm;
+        e.UtmContent = utmContent ?? ctxContent;
+        e.UserAgent = userAgent ?? ctxUserAgent;
+        e.Ip = ip ?? ctxIp;
+        e.Revenue = revenue ?? propRevenue;
+        e.Currency = currency ?? propCurrency;
+        // Segment's track carries "event"; its page/screen carry "name" (the page name), which is not an event name.
+        e.EventName = eventName ?? (e.Type is "track" ? name : null);
+        return e;
+    }
+
+    private static void ReadProperties(ref Utf8JsonReader reader, ref string? url, ref string? referrer, ref double? revenue, ref string? currency)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("url"u8)) url = NextString(ref reader);
+            else if (reader.ValueTextEquals("referrer"u8)) referrer = NextString(ref reader);
+            else if (reader.ValueTextEquals("revenue"u8)) revenue = NextNumber(ref reader);
+            else if (reader.ValueTextEquals("currency"u8)) currency = NextString(ref reader);
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+    }
+
+    private static void ReadObject(ref Utf8JsonReader reader, ref string? a, ReadOnlySpan<byte> aName, ref string? b, ReadOnlySpan<byte> bName)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return;
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(aName)) a = NextString(ref reader);
+            else if (reader.ValueTextEquals(bName)) b = NextString(ref reader);
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+    }
+
+    private static void ReadCampaign(ref Utf8JsonReader reader, ref string? source, ref string? medium, ref string? name, ref string? term, ref string? content)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return;
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("source"u8)) source = NextString(ref reader);
+            else if (reader.ValueTextEquals("medium"u8)) medium = NextString(ref reader);
+            else if (reader.ValueTextEquals("name"u8) || reader.ValueTextEquals("campaign"u8)) name = NextString(ref reader);
+            else if (reader.ValueTextEquals("term"u8)) term = NextString(ref reader);
+            else if (reader.ValueTextEquals("content"u8)) content = NextString(ref reader);
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+    }
+
+    private static string? ReadTraitsEmail(ref Utf8JsonReader reader)
+    {
+        string? email = null, unused = null;
+        ReadObject(ref reader, ref email, "email"u8, ref unused, "\u0000"u8);
+        return email;
+    }
+
+    private static string? NextString(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        return ReadString(ref reader);
+    }
+
+    /// <summary>Reads a scalar as text: ids are often sent as numbers; objects and arrays are skipped.</summary>
+    private static string? ReadString(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                return reader.GetString();
+            case JsonTokenType.Number:
+                return Encoding.UTF8.GetString(reader.ValueSpan);
+            case JsonTokenType.True:
+                return "true";
+            case JsonTokenType.False:
+                return "false";
+            case JsonTokenType.StartObject:
+            case JsonTokenType.StartArray:
+                reader.Skip();
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static double? NextNumber(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Number:
+                return reader.TryGetDouble(out var d) ? d : null;
+            case JsonTokenType.String:
+                var span = reader.HasValueSequence ? default : reader.ValueSpan;
+                if (!reader.ValueIsEscaped && Utf8Parser.TryParse(span, out double parsed, out var used) && used == span.Length)
+                    return parsed;
+                return double.TryParse(reader.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out parsed) ? parsed : null;
+            case JsonTokenType.StartObject:
+            case JsonTokenType.StartArray:
+                reader.Skip();
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static string Describe(JsonTokenType type) => type switch
+    {
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        _ => type.ToString(),
+    };
+
+    private static string ShortMessage(JsonException ex)
+    {
+        var message = ex.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

@@ -1,0 +1,206 @@
+using ClosedLoop.Core.Events;
+using Parquet;
+using Parquet.Schema;
+
+namespace ClosedLoop.Lake.Events;
+
+/// <summary>
+/// The columns of <c>lake/events</c> and a column-major buffer of rows for one row group.
+/// Rows are appended one at a time and written column by column, as Parquet stores them.
+/// </summary>
+internal sealed class EventColumns
+{
+    // The schema is the contract other engines read; add columns at the end, never rename.
+    private static readonly DataField<string> s_eventId = new("event_id");
+    private static readonly DataField<long> s_eventKey = new("event_key");
+    private static readonly DateTimeDataField s_timestamp = new("timestamp", DateTimeFormat.DateAndTimeMicros, isAdjustedToUTC: true);
+    private static readonly DateTimeDataField s_receivedAt = new("received_at", DateTimeFormat.DateAndTimeMicros, isAdjustedToUTC: true);
+    private static readonly DataField<string> s_type = new("type");
+    private static readonly DataField<string> s_eventName = new("event", true);
+    private static readonly DataField<string> s_anonymousId = new("anonymous_id", true);
+    private static readonly DataField<string> s_userId = new("user_id", true);
+    private static readonly DataField<string> s_email = new("email", true);
+    private static readonly DataField<string> s_previousId = new("previous_id", true);
+    private static readonly DataField<string> s_url = new("url", true);
+    private static readonly DataField<string> s_pageHost = new("page_host", true);
+    private static readonly DataField<string> s_pagePath = new("page_path", true);
+    private static readonly DataField<string> s_referrer = new("referrer", true);
+    private static readonly DataField<string> s_referrerHost = new("referrer_host", true);
+    private static readonly DataField<string> s_source = new("source", true);
+    private static readonly DataField<string> s_medium = new("medium", true);
+    private static readonly DataField<string> s_campaign = new("campaign", true);
+    private static readonly DataField<string> s_content = new("content", true);
+    private static readonly DataField<string> s_term = new("term", true);
+    private static readonly DataField<string> s_clickId = new("click_id", true);
+    private static readonly DataField<string> s_clickIdType = new("click_id_type", true);
+    private static readonly DataField<string> s_channel = new("channel");
+    private static readonly DataField<bool> s_referralExcluded = new("referral_excluded");
+    private static readonly DataField<string> s_userAgent = new("user_agent", true);
+    private static readonly DataField<string> s_ip = new("ip", true);
+    private static readonly DataField<double?> s_revenue = new("revenue", true);
+    private static readonly DataField<string> s_currency = new("currency", true);
+    private static readonly DataField<string> s_properties = new("properties", true);
+    private static readonly DataField<bool> s_timestampClamped = new("timestamp_clamped");
+    private static readonly DataField<string> s_warnings = new("warnings", true);
+
+    public static readonly ParquetSchema Schema = new(
+        s_eventId, s_eventKey, s_timestamp, s_receivedAt, s_type, s_eventName, s_anonymousId, s_userId, s_email,
+        s_previousId, s_url, s_pageHost, s_pagePath, s_referrer, s_referrerHost, s_source, s_medium, s_campaign,
+        s_content, s_term, s_clickId, s_clickIdType, s_channel, s_referralExcluded, s_userAgent, s_ip, s_revenue,
+        s_currency, s_properties, s_timestampClamped, s_warnings);
+
+    /// <summary>The field holding <see cref="EventKeys.Of"/> of the event id, read back for de-duplication.</summary>
+    public static DataField<long> EventKeyField => s_eventKey;
+
+    private const int InitialCapacity = 1024;
+
+    private string[] _eventId = new string[InitialCapacity];
+    private long[] _eventKey = new long[InitialCapacity];
+    private DateTime[] _timestamp = new DateTime[InitialCapacity], _receivedAt = new DateTime[InitialCapacity];
+    private string[] _type = new string[InitialCapacity], _channel = new string[InitialCapacity];
+    private string?[] _eventName = new string?[InitialCapacity], _anonymousId = new string?[InitialCapacity],
+        _userId = new string?[InitialCapacity], _email = new string?[InitialCapacity], _previousId = new string?[InitialCapacity],
+        _url = new string?[InitialCapacity], _pageHost = new string?[InitialCapacity], _pagePath = new string?[InitialCapacity],
+        _referrer = new string?[InitialCapacity], _referrerHost = new string?[InitialCapacity], _source = new string?[InitialCapacity],
+        _medium = new string?[InitialCapacity], _campaign = new string?[InitialCapacity], _content = new string?[InitialCapacity],
+        _term = new string?[InitialCapacity], _clickId = new string?[InitialCapacity], _clickIdType = new string?[InitialCapacity],
+        _userAgent = new string?[InitialCapacity], _ip = new string?[InitialCapacity], _currency = new string?[InitialCapacity],
+        _properties = new string?[InitialCapacity], _warnings = new string?[InitialCapacity];
+    private bool[] _referralExcluded = new bool[InitialCapacity], _timestampClamped = new bool[InitialCapacity];
+    private double?[] _revenue = new double?[InitialCapacity];
+
+    /// <summary>Rows buffered for the next row group.</summary>
+    public int Count { get; private set; }
+
+    // Buffers grow on demand: a load touching many day partitions should not pre-allocate a full row group for each.
+    private void Grow()
+    {
+        var size = _eventId.Length * 2;
+        Array.Resize(ref _eventId, size);
+        Array.Resize(ref _eventKey, size);
+        Array.Resize(ref _timestamp, size);
+        Array.Resize(ref _receivedAt, size);
+        Array.Resize(ref _type, size);
+        Array.Resize(ref _channel, size);
+        Array.Resize(ref _eventName, size);
+        Array.Resize(ref _anonymousId, size);
+        Array.Resize(ref _userId, size);
+        Array.Resize(ref _email, size);
+        Array.Resize(ref _previousId, size);
+        Array.Resize(ref _url, size);
+        Array.Resize(ref _pageHost, size);
+        Array.Resize(ref _pagePath, size);
+        Array.Resize(ref _referrer, size);
+        Array.Resize(ref _referrerHost, size);
+        Array.Resize(ref _source, size);
+        Array.Resize(ref _medium, size);
+        Array.Resize(ref _campaign, size);
+        Array.Resize(ref _content, size);
+        Array.Resize(ref _term, size);
+        Array.Resize(ref _clickId, size);
+        Array.Resize(ref _clickIdType, size);
+        Array.Resize(ref _userAgent, size);
+        Array.Resize(ref _ip, size);
+        Array.Resize(ref _currency, size);
+        Array.Resize(ref _properties, size);
+        Array.Resize(ref _warnings, size);
+        Array.Resize(ref _referralExcluded, size);
+        Array.Resize(ref _timestampClamped, size);
+        Array.Resize(ref _revenue, size);
+    }
+
+    public void Add(EnrichedEvent e, long eventKey)
+    {
+        if (Count == _eventId.Length)
+            Grow();
+        var i = Count++;
+        _eventId[i] = e.EventId;
+        _eventKey[i] = eventKey;
+        _timestamp[i] = e.Timestamp;
+        _receivedAt[i] = e.ReceivedAt;
+        _type[i] = e.Type;
+        _eventName[i] = e.EventName;
+        _anonymousId[i] = e.AnonymousId;
+        _userId[i] = e.UserId;
+        _email[i] = e.Email;
+        _previousId[i] = e.PreviousId;
+        _url[i] = e.Url;
+        _pageHost[i] = e.PageHost;
+        _pagePath[i] = e.PagePath;
+        _referrer[i] = e.Referrer;
+        _referrerHost[i] = e.ReferrerHost;
+        _source[i] = e.Source;
+        _medium[i] = e.Medium;
+        _campaign[i] = e.Campaign;
+        _content[i] = e.Content;
+        _term[i] = e.Term;
+        _clickId[i] = e.ClickId;
+        _clickIdType[i] = e.ClickIdType;
+        _channel[i] = e.Channel;
+        _referralExcluded[i] = e.ReferralExcluded;
+        _userAgent[i] = e.UserAgent;
+        _ip[i] = e.Ip;
+        _revenue[i] = e.Revenue;
+        _currency[i] = e.Currency;
+        _properties[i] = e.PropertiesJson;
+        _timestampClamped[i] = e.TimestampClamped;
+        _warnings[i] = e.Warnings;
+    }
+
+    /// <summary>Writes the buffered rows as one row group and empties the buffer.</summary>
+    public async Task WriteRowGroupAsync(ParquetWriter writer, CancellationToken ct)
+    {
+        var n = Count;
+        if (n == 0)
+            return;
+        using (var group = writer.CreateRowGroup())
+        {
+            await group.WriteAsync(s_eventId, new ArraySegment<string>(_eventId, 0, n)).ConfigureAwait(false);
+            await group.WriteAsync<long>(s_eventKey, _eventKey.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
+            await group.WriteAsync<DateTime>(s_timestamp, _timestamp.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
+            await group.WriteAsync<DateTime>(s_receivedAt, _receivedAt.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
+            await group.WriteAsync(s_type, new ArraySegment<string>(_type, 0, n)).ConfigureAwait(false);
+            await WriteStrings(group, s_eventName, _eventName, n).ConfigureAwait(false);
+            await WriteStrings(group, s_anonymousId, _anonymousId, n).ConfigureAwait(false);
+            await WriteStrings(group, s_userId, _userId, n).ConfigureAwait(false);
+            await WriteStrings(group, s_email, _email, n).ConfigureAwait(false);
+            await WriteStrings(group, s_previousId, _previousId, n).ConfigureAwait(false);
+            await WriteStrings(group, s_url, _url, n).ConfigureAwait(false);
+            await WriteStrings(group, s_pageHost, _pageHost, n).ConfigureAwait(false);
+            await WriteStrings(group, s_pagePath, _pagePath, n).ConfigureAwait(false);
+            await WriteStrings(group, s_referrer, _referrer, n).ConfigureAwait(false);
+            await WriteStrings(group, s_referrerHost, _referrerHost, n).ConfigureAwait(false);
+            await WriteStrings(group, s_source, _source, n).ConfigureAwait(false);
+            await WriteStrings(group, s_medium, _medium, n).ConfigureAwait(false);
+            await WriteStrings(group, s_campaign, _campaign, n).ConfigureAwait(false);
+            await WriteStrings(group, s_content, _content, n).ConfigureAwait(false);
+            await WriteStrings(group, s_term, _term, n).ConfigureAwait(false);
+            await WriteStrings(group, s_clickId, _clickId, n).ConfigureAwait(false);
+            await WriteStrings(group, s_clickIdType, _clickIdType, n).ConfigureAwait(false);
+            await group.WriteAsync(s_channel, new ArraySegment<string>(_channel, 0, n)).ConfigureAwait(false);
+            await group.WriteAsync<bool>(s_referralExcluded, _referralExcluded.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
+            await WriteStrings(group, s_userAgent, _userAgent, n).ConfigureAwait(false);
+            await WriteStrings(group, s_ip, _ip, n).ConfigureAwait(false);
+            await group.WriteAsync<double>(s_revenue, _revenue.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
+            await WriteStrings(group, s_currency, _currency, n).ConfigureAwait(false);
+            await WriteStrings(group, s_properties, _properties, n).ConfigureAwait(false);
+            await group.WriteAsync<bool>(s_timestampClamped, _timestampClamped.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
+            await WriteStrings(group, s_warnings, _warnings, n).ConfigureAwait(false);
+        }
+        Clear();
+    }
+
+    private static Task WriteStrings(ParquetRowGroupWriter group, DataField<string> field, string?[] values, int n) =>
+        group.WriteAsync(field, new ArraySegment<string?>(values, 0, n)!);
+
+    private void Clear()
+    {
+        // Drop string references so a flushed buffer does not keep a row group's strings alive.
+        Array.Clear(_eventId, 0, Count);
+        foreach (var column in new[] { _eventName, _anonymousId, _userId, _email, _previousId, _url, _pageHost, _pagePath,
+                     _referrer, _referrerHost, _source, _medium, _campaign, _content, _term, _clickId, _clickIdType,
+                     _userAgent, _ip, _currency, _properties, _warnings })
+            Array.Clear(column, 0, Count);
+        Count = 0;
+    }
+}

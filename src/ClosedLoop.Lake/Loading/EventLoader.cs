@@ -1,0 +1,159 @@
+using System.Text;
+using System.Threading.Channels;
+using ClosedLoop.Core.Enrichment;
+using ClosedLoop.Core.Events;
+using ClosedLoop.Core.Parsing;
+using ClosedLoop.Lake.Events;
+using ClosedLoop.Lake.Rejects;
+
+namespace ClosedLoop.Lake.Loading;
+
+/// <summary>What a load did, as printed at its end.</summary>
+public sealed record LoadSummary(long Read, long Loaded, long Duplicates, long Rejected, IReadOnlyList<string> FilesWritten);
+
+/// <summary>Progress of a running load: input bytes consumed of the known total (0 when unknown, as for stdin).</summary>
+public readonly record struct LoadProgress(string File, long BytesDone, long BytesTotal, long Read, long Rejected);
+
+/// <summary>
+/// Bulk-loads event files into the lake. Three stages joined by bounded channels: one framer splits the input
+/// into line batches, parser workers turn lines into enriched events (or rejects), and one writer de-duplicates
+/// and appends to day partitions. A bad row never stops the load; everything unusable goes to rejects.
+/// </summary>
+public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
+{
+    private const int RejectFlushThreshold = 10_000;
+
+    /// <summary>Parser workers; the framer and the writer take little CPU between them.</summary>
+    public int Workers { get; init; } = Math.Max(1, Environment.ProcessorCount);
+
+    public async Task<LoadSummary> LoadAsync(IReadOnlyList<string> inputs, IProgress<LoadProgress>? progress = null, CancellationToken ct = default)
+    {
+        var receivedAt = DateTime.UtcNow;
+        await using var writer = new PartitionedEventWriter(lake);
+        var rejects = new List<RejectRecord>();
+        long read = 0, rejected = 0;
+
+        foreach (var input in inputs)
+        {
+            await using var stream = InputStreams.Open(input);
+            var total = InputStreams.KnownLength(input);
+            long done = 0;
+            var lines = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(4) { SingleWriter = true });
+            var processed = Channel.CreateBounded<ProcessedBatch>(new BoundedChannelOptions(4) { SingleReader = true });
+            var oversized = new List<RejectRecord>();
+
+            var framer = Task.Run(async () =>
+            {
+                try
+                {
+                    if (InputStreams.IsJsonDocument(input))
+                        await FrameWholeDocumentAsync(stream, input, lines.Writer, ct).ConfigureAwait(false);
+                    else
+                        await NdjsonFramer.FrameAsync(stream, input, lines.Writer,
+                            (line, prefix) => oversized.Add(new RejectRecord("events", input, line, null, prefix,
+                                $"line is longer than {NdjsonFramer.MaxLineBytes >> 20} MiB")), ct).ConfigureAwait(false);
+                    lines.Writer.Complete();
+                }
+                catch (Exception ex)
+                {
+                    lines.Writer.Complete(ex);
+                }
+            }, ct);
+
+            var parsers = Enumerable.Range(0, Workers).Select(_ => Task.Run(async () =>
+            {
+                var scratch = new List<ParsedEvent>();
+                await foreach (var batch in lines.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+                {
+                    using (batch)
+                        await processed.Writer.WriteAsync(Process(batch, receivedAt, scratch), ct).ConfigureAwait(false);
+                }
+            }, ct)).ToArray();
+            var parsersDone = Task.WhenAll(parsers).ContinueWith(t => processed.Writer.Complete(t.Exception?.InnerException), TaskScheduler.Default);
+
+            await foreach (var batch in processed.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                foreach (var e in batch.Events)
+                    await writer.AddAsync(e, ct).ConfigureAwait(false);
+                rejects.AddRange(batch.Rejects);
+                read += batch.Read;
+                rejected += batch.Rejects.Count;
+                done += batch.InputBytes;
+                if (rejects.Count >= RejectFlushThreshold)
+                {
+                    await RejectsWriter.WriteAsync(lake, "events", rejects, ct).ConfigureAwait(false);
+                    rejects.Clear();
+                }
+                progress?.Report(new LoadProgress(input, done, total, read, rejected));
+            }
+            await framer.ConfigureAwait(false);
+            await parsersDone.ConfigureAwait(false);
+            read += oversized.Count;
+            rejected += oversized.Count;
+            rejects.AddRange(oversized);
+        }
+
+        var files = await writer.CompleteAsync(ct).ConfigureAwait(false);
+        await RejectsWriter.WriteAsync(lake, "events", rejects, ct).ConfigureAwait(false);
+        return new LoadSummary(read, writer.Written, writer.Duplicates, rejected, files);
+    }
+
+    private ProcessedBatch Process(LineBatch batch, DateTime receivedAt, List<ParsedEvent> scratch)
+    {
+        var result = new ProcessedBatch { InputBytes = batch.InputBytes };
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var line = batch.Line(i, out var lineNumber);
+            if (line.Trim(" \t\r"u8).IsEmpty)
+                continue;
+            scratch.Clear();
+            EventJsonParser.Parse(line, scratch);
+            foreach (var parsed in scratch)
+            {
+                result.Read++;
+                var raw = line.Slice(parsed.Start, parsed.Length);
+                var number = batch.IsWholeDocument ? lineNumber + CountNewlines(line[..parsed.Start]) : lineNumber;
+                if (parsed.Event is not { } ev)
+                {
+                    result.Rejects.Add(Reject(batch.File, number, parsed.BatchIndex, raw, parsed.Error!));
+                    continue;
+                }
+                ev.EventId ??= EventKeys.DeriveId(raw);
+                var outcome = enricher.Enrich(ev, receivedAt);
+                if (outcome.Event is { } enriched)
+                    result.Events.Add(enriched);
+                else
+                    result.Rejects.Add(Reject(batch.File, number, parsed.BatchIndex, raw, outcome.RejectReason!));
+            }
+        }
+        return result;
+    }
+
+    private static RejectRecord Reject(string file, long line, int? index, ReadOnlySpan<byte> raw, string reason)
+    {
+        var text = Encoding.UTF8.GetString(raw.Length > RejectRecord.MaxRawLength ? raw[..RejectRecord.MaxRawLength] : raw);
+        return new RejectRecord("events", file, line, index, text, reason);
+    }
+
+    private static int CountNewlines(ReadOnlySpan<byte> span) => span.Count((byte)'\n');
+
+    /// <summary>A <c>.json</c> file is one JSON document (a Segment batch, an array or one event), possibly pretty-printed.</summary>
+    private static async Task FrameWholeDocumentAsync(Stream stream, string file, ChannelWriter<LineBatch> output, CancellationToken ct)
+    {
+        using var memory = new MemoryStream();
+        await stream.CopyToAsync(memory, ct).ConfigureAwait(false);
+        if (memory.Length > NdjsonFramer.MaxLineBytes * 32L)
+            throw new Core.UserInputException($"{file}: a .json document over 512 MiB; send large data as NDJSON (one event per line) instead");
+        var batch = new LineBatch(file, (int)memory.Length + 1) { IsWholeDocument = true, InputBytes = memory.Length };
+        batch.Add(new System.Buffers.ReadOnlySequence<byte>(memory.GetBuffer(), 0, (int)memory.Length), 1);
+        await output.WriteAsync(batch, ct).ConfigureAwait(false);
+    }
+
+    private sealed class ProcessedBatch
+    {
+        public List<EnrichedEvent> Events { get; } = new(4096);
+        public List<RejectRecord> Rejects { get; } = [];
+        public long Read { get; set; }
+        public long InputBytes { get; init; }
+    }
+}
