@@ -1,7 +1,0 @@
-namespace ClosedLoop.IntegrationTests;
-
-public sealed class SmokeTests
-{
-    [Fact]
-    public void Placeholder() => Assert.True(Directory.Exists(AppContext.BaseDirectory));
-}
