@@ -165,21 +165,21 @@ public static class EventJsonParser
             else if (reader.ValueTextEquals("user_id"u8) || reader.ValueTextEquals("userId"u8)) e.UserId = NextString(ref reader);
             else if (reader.ValueTextEquals("previousId"u8) || reader.ValueTextEquals("previous_id"u8)) e.PreviousId = NextString(ref reader);
             else if (reader.ValueTextEquals("email"u8)) email = NextString(ref reader);
-            else if (reader.ValueTextEquals("type"u8)) e.Type = NextString(ref reader);
-            else if (reader.ValueTextEquals("event"u8)) eventName = NextString(ref reader);
-            else if (reader.ValueTextEquals("name"u8)) name = NextString(ref reader);
+            else if (reader.ValueTextEquals("type"u8)) e.Type = NextPooledString(ref reader);
+            else if (reader.ValueTextEquals("event"u8)) eventName = NextPooledString(ref reader);
+            else if (reader.ValueTextEquals("name"u8)) name = NextPooledString(ref reader);
             else if (reader.ValueTextEquals("url"u8)) url = NextString(ref reader);
-            else if (reader.ValueTextEquals("referrer"u8)) referrer = NextString(ref reader);
-            else if (reader.ValueTextEquals("user_agent"u8)) userAgent = NextString(ref reader);
+            else if (reader.ValueTextEquals("referrer"u8)) referrer = NextPooledString(ref reader);
+            else if (reader.ValueTextEquals("user_agent"u8)) userAgent = NextPooledString(ref reader);
             else if (reader.ValueTextEquals("ip"u8)) ip = NextString(ref reader);
             else if (reader.ValueTextEquals("utm_source"u8)) utmSource = NextString(ref reader);
             else if (reader.ValueTextEquals("utm_medium"u8)) utmMedium = NextString(ref reader);
             else if (reader.ValueTextEquals("utm_campaign"u8)) utmCampaign = NextString(ref reader);
             else if (reader.ValueTextEquals("utm_term"u8)) utmTerm = NextString(ref reader);
             else if (reader.ValueTextEquals("utm_content"u8)) utmContent = NextString(ref reader);
-            else if (reader.ValueTextEquals("channel"u8)) e.Channel = NextString(ref reader);
+            else if (reader.ValueTextEquals("channel"u8)) e.Channel = NextPooledString(ref reader);
             else if (reader.ValueTextEquals("revenue"u8)) revenue = NextNumber(ref reader);
-            else if (reader.ValueTextEquals("currency"u8)) currency = NextString(ref reader);
+            else if (reader.ValueTextEquals("currency"u8)) currency = NextPooledString(ref reader);
             else if (reader.ValueTextEquals("traits"u8))
             {
                 reader.Read();
@@ -226,7 +226,7 @@ public static class EventJsonParser
                         reader.Read();
                         ctxEmail = ReadTraitsEmail(ref reader);
                     }
-                    else if (reader.ValueTextEquals("userAgent"u8)) ctxUserAgent = NextString(ref reader);
+                    else if (reader.ValueTextEquals("userAgent"u8)) ctxUserAgent = NextPooledString(ref reader);
                     else if (reader.ValueTextEquals("ip"u8)) ctxIp = NextString(ref reader);
                     else
                     {
@@ -265,9 +265,9 @@ public static class EventJsonParser
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("url"u8)) url = NextString(ref reader);
-            else if (reader.ValueTextEquals("referrer"u8)) referrer = NextString(ref reader);
+            else if (reader.ValueTextEquals("referrer"u8)) referrer = NextPooledString(ref reader);
             else if (reader.ValueTextEquals("revenue"u8)) revenue = NextNumber(ref reader);
-            else if (reader.ValueTextEquals("currency"u8)) currency = NextString(ref reader);
+            else if (reader.ValueTextEquals("currency"u8)) currency = NextPooledString(ref reader);
             else
             {
                 reader.Read();
@@ -286,7 +286,7 @@ public static class EventJsonParser
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals(aName)) a = NextString(ref reader);
-            else if (reader.ValueTextEquals(bName)) b = NextString(ref reader);
+            else if (reader.ValueTextEquals(bName)) b = NextPooledString(ref reader);
             else
             {
                 reader.Read();
@@ -306,7 +306,7 @@ public static class EventJsonParser
         {
             if (reader.ValueTextEquals("source"u8)) source = NextString(ref reader);
             else if (reader.ValueTextEquals("medium"u8)) medium = NextString(ref reader);
-            else if (reader.ValueTextEquals("name"u8) || reader.ValueTextEquals("campaign"u8)) name = NextString(ref reader);
+            else if (reader.ValueTextEquals("name"u8) || reader.ValueTextEquals("campaign"u8)) name = NextPooledString(ref reader);
             else if (reader.ValueTextEquals("term"u8)) term = NextString(ref reader);
             else if (reader.ValueTextEquals("content"u8)) content = NextString(ref reader);
             else
@@ -322,6 +322,18 @@ public static class EventJsonParser
         string? email = null, unused = null;
         ReadObject(ref reader, ref email, "email"u8, ref unused, "\u0000"u8);
         return email;
+    }
+
+    [ThreadStatic]
+    private static Utf8StringPool? s_pool;
+
+    /// <summary>Like <see cref="NextString"/> for values that repeat across events (user agents, referrers, names).</summary>
+    private static string? NextPooledString(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.HasValueSequence)
+            return ReadString(ref reader);
+        return (s_pool ??= new Utf8StringPool()).Get(reader.ValueSpan);
     }
 
     private static string? NextString(ref Utf8JsonReader reader)

@@ -115,7 +115,7 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
             partition.StagingPath = Path.Combine(_stagingDir, LakeLayout.NewFileName("events"));
             partition.Stream = new FileStream(partition.StagingPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
             partition.Writer = await ParquetWriter.CreateAsync(EventColumns.Schema, partition.Stream,
-                new ParquetOptions { CompressionMethod = CompressionMethod.Zstd, CompressionLevel = System.IO.Compression.CompressionLevel.Fastest },
+                new ParquetOptions { CompressionMethod = Environment.GetEnvironmentVariable("PQ_SNAPPY") == "1" ? CompressionMethod.Snappy : CompressionMethod.Zstd, CompressionLevel = System.IO.Compression.CompressionLevel.Fastest, DictionaryEncodingThreshold = Environment.GetEnvironmentVariable("PQ_NODICT") == "1" ? 0 : 0.8 },
                 cancellationToken: ct).ConfigureAwait(false);
         }
         await partition.Buffer.WriteRowGroupAsync(partition.Writer, ct).ConfigureAwait(false);
