@@ -36,7 +36,7 @@ internal static class EventTimestamps
             }
             else
             {
-                warnings.Add($"receivedAt '{Warnings.Shorten(raw.ReceivedAt)}' is not ISO-8601; used the load time");
+                warnings.Add($"receivedAt '{Warnings.Shorten(raw.ReceivedAt)}' is not ISO-8601, used the load time");
             }
         }
 
@@ -45,7 +45,7 @@ internal static class EventTimestamps
         if (!string.IsNullOrWhiteSpace(raw.SentAt))
         {
             if (!IsoTimestamp.TryParse(raw.SentAt, out var sentAt))
-                warnings.Add($"sentAt '{Warnings.Shorten(raw.SentAt)}' is not ISO-8601; clock skew not corrected");
+                warnings.Add($"sentAt '{Warnings.Shorten(raw.SentAt)}' is not ISO-8601, clock skew not corrected");
             else if (hasCollectorTime)
             {
                 // The client clock may be wrong, but the delay between its own timestamp and sentAt is right.
@@ -66,7 +66,7 @@ internal static class EventTimestamps
         if (ticks - received.Ticks > futureTolerance.Ticks)
         {
             warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                $"timestamp '{Warnings.Shorten(raw.Timestamp)}' is more than {futureTolerance.TotalHours:0.##} h after the receive time; clamped to the receive time"));
+                $"timestamp '{Warnings.Shorten(raw.Timestamp)}' is more than {futureTolerance.TotalHours:0.##} h after the receive time, clamped to the receive time"));
             ticks = received.Ticks;
             clamped = true;
         }

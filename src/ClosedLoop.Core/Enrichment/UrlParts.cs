@@ -73,7 +73,7 @@ internal readonly ref struct UrlParts
         if (host.EndsWith('.'))
             host = host[..^1];
         if (!IsHost(host))
-            host = [];
+            return new UrlParts { Query = query, FragmentQuery = fragmentQuery }; // a path without its site means nothing
         return new UrlParts { Host = host, Path = path, Query = query, FragmentQuery = fragmentQuery };
     }
 

@@ -3,6 +3,7 @@ namespace ClosedLoop.Core.Enrichment;
 /// <summary>Collects non-fatal problems of one event; allocates only when there is one.</summary>
 internal struct Warnings
 {
+    // Messages must not contain "; " themselves: readers split Text on it.
     private const int MaxEchoLength = 80;
     private string? _text;
 
