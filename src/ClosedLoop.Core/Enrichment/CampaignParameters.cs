@@ -66,7 +66,11 @@ internal struct CampaignParameters
     {
         var slots = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase)
         {
-            ["utm_source"] = 0, ["utm_medium"] = 1, ["utm_campaign"] = 2, ["utm_term"] = 3, ["utm_content"] = 4,
+            ["utm_source"] = 0,
+            ["utm_medium"] = 1,
+            ["utm_campaign"] = 2,
+            ["utm_term"] = 3,
+            ["utm_content"] = 4,
         };
         for (var i = 0; i < ClickIds.Names.Count; i++)
             slots[ClickIds.Names[i]] = ClickIdBase + i;

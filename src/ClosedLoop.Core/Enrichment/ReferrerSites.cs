@@ -9,18 +9,36 @@ internal static class ReferrerSites
     private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> s_searchByName =
         new Dictionary<string, string>
         {
-            ["google"] = "google", ["bing"] = "bing", ["yahoo"] = "yahoo", ["duckduckgo"] = "duckduckgo",
-            ["baidu"] = "baidu", ["yandex"] = "yandex", ["ya"] = "yandex", ["ecosia"] = "ecosia", ["ask"] = "ask",
-            ["naver"] = "naver", ["seznam"] = "seznam", ["sogou"] = "sogou", ["qwant"] = "qwant",
-            ["startpage"] = "startpage", ["daum"] = "daum", ["so"] = "360", ["360"] = "360", ["dogpile"] = "dogpile",
-            ["lycos"] = "lycos", ["rambler"] = "rambler", ["kagi"] = "kagi", ["aol"] = "aol",
+            ["google"] = "google",
+            ["bing"] = "bing",
+            ["yahoo"] = "yahoo",
+            ["duckduckgo"] = "duckduckgo",
+            ["baidu"] = "baidu",
+            ["yandex"] = "yandex",
+            ["ya"] = "yandex",
+            ["ecosia"] = "ecosia",
+            ["ask"] = "ask",
+            ["naver"] = "naver",
+            ["seznam"] = "seznam",
+            ["sogou"] = "sogou",
+            ["qwant"] = "qwant",
+            ["startpage"] = "startpage",
+            ["daum"] = "daum",
+            ["so"] = "360",
+            ["360"] = "360",
+            ["dogpile"] = "dogpile",
+            ["lycos"] = "lycos",
+            ["rambler"] = "rambler",
+            ["kagi"] = "kagi",
+            ["aol"] = "aol",
         }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
 
     // Whole hosts whose registrable name would not tell (a search subdomain, an Android app referrer).
     private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> s_searchByHost =
         new Dictionary<string, string>
         {
-            ["search.brave.com"] = "brave", ["com.google.android.googlequicksearchbox"] = "google",
+            ["search.brave.com"] = "brave",
+            ["com.google.android.googlequicksearchbox"] = "google",
         }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
 
     // Subdomains of search engines that are not search (mail.google.com is someone reading email).
@@ -34,9 +52,17 @@ internal static class ReferrerSites
     private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> s_socialAliases =
         new Dictionary<string, string>
         {
-            ["t.co"] = "twitter", ["x.com"] = "twitter", ["lnkd.in"] = "linkedin", ["fb.me"] = "facebook",
-            ["fb.com"] = "facebook", ["m.me"] = "facebook", ["instagr.am"] = "instagram", ["redd.it"] = "reddit",
-            ["pin.it"] = "pinterest", ["threads.net"] = "threads", ["bsky.app"] = "bluesky",
+            ["t.co"] = "twitter",
+            ["x.com"] = "twitter",
+            ["lnkd.in"] = "linkedin",
+            ["fb.me"] = "facebook",
+            ["fb.com"] = "facebook",
+            ["m.me"] = "facebook",
+            ["instagr.am"] = "instagram",
+            ["redd.it"] = "reddit",
+            ["pin.it"] = "pinterest",
+            ["threads.net"] = "threads",
+            ["bsky.app"] = "bluesky",
         }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
 
     private static readonly string[] s_mobilePrefixes = ["m.", "l.", "lm.", "mobile."];

@@ -37,4 +37,12 @@ public sealed class UrlParsingTests
         Assert.Equal(host, e.PageHost);
         Assert.Equal(path, e.PagePath);
     }
+
+    [Fact]
+    public void The_query_of_a_url_with_a_broken_host_is_still_read()
+    {
+        var e = TestEvents.Enrich(TestEvents.Page("https://exa mple.com/p?utm_source=x&utm_medium=cpc"));
+        Assert.Null(e.PageHost);
+        Assert.Equal(("x", "cpc"), (e.Source, e.Medium));
+    }
 }
