@@ -13,7 +13,7 @@ public static class ClickIds
     // fbclid is social, not cpc: Meta appends it to organic links too, so it does not prove a paid click.
     private static readonly (string Source, string Medium)[] s_networks =
     [
-        ("google", "cpc"), ("google", "cpc"), ("google", "cpc"), ("google", "cpm"), ("google", "cpc"), ("bing", "cpc"),
+        ("google", "cpc"), ("google", "cpc"), ("google", "cpc"), ("google", "display"), ("google", "cpc"), ("bing", "cpc"),
         ("facebook", "social"), ("linkedin", "cpc"), ("tiktok", "cpc"), ("twitter", "cpc"), ("reddit", "cpc"), ("snapchat", "cpc"),
     ];
 

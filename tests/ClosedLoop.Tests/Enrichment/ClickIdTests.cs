@@ -7,8 +7,8 @@ public sealed class ClickIdTests
     [InlineData("gbraid", "google", "cpc", "Paid Search")]
     [InlineData("wbraid", "google", "cpc", "Paid Search")]
     [InlineData("gad_source", "google", "cpc", "Paid Search")]
-    // google/cpm: "cpm" matches the paid regex, so GA4's Paid Search rule fires before Display (see docs/enrichment.md).
-    [InlineData("dclid", "google", "cpm", "Paid Search")]
+    // dclid is a Display & Video 360 click: google/display, so GA4's Display rule (not Paid Search) applies.
+    [InlineData("dclid", "google", "display", "Display")]
     [InlineData("msclkid", "bing", "cpc", "Paid Search")]
     [InlineData("fbclid", "facebook", "social", "Organic Social")]
     [InlineData("li_fat_id", "linkedin", "cpc", "Paid Social")]
