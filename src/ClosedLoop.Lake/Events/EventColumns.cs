@@ -187,20 +187,8 @@ internal sealed class EventColumns
             await group.WriteAsync<bool>(s_timestampClamped, _timestampClamped.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
             await WriteStrings(group, s_warnings, _warnings, n).ConfigureAwait(false);
         }
-        Clear();
     }
 
     private static Task WriteStrings(ParquetRowGroupWriter group, DataField<string> field, string?[] values, int n) =>
         group.WriteAsync(field, new ArraySegment<string?>(values, 0, n)!);
-
-    private void Clear()
-    {
-        // Drop string references so a flushed buffer does not keep a row group's strings alive.
-        Array.Clear(_eventId, 0, Count);
-        foreach (var column in new[] { _eventName, _anonymousId, _userId, _email, _previousId, _url, _pageHost, _pagePath,
-                     _referrer, _referrerHost, _source, _medium, _campaign, _content, _term, _clickId, _clickIdType,
-                     _userAgent, _ip, _currency, _properties, _warnings })
-            Array.Clear(column, 0, Count);
-        Count = 0;
-    }
 }

@@ -73,10 +73,8 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
 
             await foreach (var batch in processed.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
-                var sw = System.Diagnostics.Stopwatch.StartNew();
                 foreach (var e in batch.Events)
                     await writer.AddAsync(e, ct).ConfigureAwait(false);
-                s_writeTicks += sw.ElapsedTicks;
                 rejects.AddRange(batch.Rejects);
                 read += batch.Read;
                 rejected += batch.Rejects.Count;
@@ -95,22 +93,12 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
             rejects.AddRange(oversized);
         }
 
-        var sw2 = System.Diagnostics.Stopwatch.StartNew();
         var files = await writer.CompleteAsync(ct).ConfigureAwait(false);
-        Console.Error.WriteLine($"PROFILE write={s_writeTicks / (double)System.Diagnostics.Stopwatch.Frequency:F2}s complete={sw2.Elapsed.TotalSeconds:F2}s parse={s_parseTicks / (double)System.Diagnostics.Stopwatch.Frequency:F2}s");
         await RejectsWriter.WriteAsync(lake, "events", rejects, ct).ConfigureAwait(false);
         return new LoadSummary(read, writer.Written, writer.Duplicates, rejected, files);
     }
 
-    private static long s_writeTicks, s_parseTicks;
-
     private ProcessedBatch Process(LineBatch batch, DateTime receivedAt, List<ParsedEvent> scratch)
-    {
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        try { return Process2(batch, receivedAt, scratch); } finally { Interlocked.Add(ref s_parseTicks, sw.ElapsedTicks); }
-    }
-
-    private ProcessedBatch Process2(LineBatch batch, DateTime receivedAt, List<ParsedEvent> scratch)
     {
         var result = new ProcessedBatch { InputBytes = batch.InputBytes };
         for (var i = 0; i < batch.Count; i++)
