@@ -17,6 +17,19 @@ internal static class ArrowResultWriter
 
     public static async Task<long> WriteAsync(DbDataReader reader, Stream output, CancellationToken ct)
     {
+        if (output.CanSeek)
+            return await WriteSeekableAsync(reader, output, ct).ConfigureAwait(false);
+        // The IPC file footer needs a seekable stream (stdout is not): build it in a temporary file.
+        var tempPath = Path.Combine(Path.GetTempPath(), $"closedloop-{Guid.NewGuid():N}.arrow");
+        await using var temp = new FileStream(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        var rows = await WriteSeekableAsync(reader, temp, ct).ConfigureAwait(false);
+        temp.Position = 0;
+        await temp.CopyToAsync(output, ct).ConfigureAwait(false);
+        return rows;
+    }
+
+    private static async Task<long> WriteSeekableAsync(DbDataReader reader, Stream output, CancellationToken ct)
+    {
         var columns = Enumerable.Range(0, reader.FieldCount).Select(i => ArrowColumn.For(reader.GetFieldType(i))).ToArray();
         var schemaBuilder = new Schema.Builder();
         for (var i = 0; i < columns.Length; i++)
