@@ -9,6 +9,9 @@ internal static class LoadCommand
     {
         var command = new Command("load", "Load events, CRM records or ad spend into the lake");
         command.Subcommands.Add(LoadEventsCommand.Create());
+        command.Subcommands.Add(LoadCrmCommand.Contacts());
+        command.Subcommands.Add(LoadCrmCommand.Deals());
+        command.Subcommands.Add(LoadCrmCommand.Spend());
         return command;
     }
 }
