@@ -1,4 +1,6 @@
+using System.Globalization;
 using ClosedLoop.Lake;
+using DuckDB.NET.Data;
 
 namespace ClosedLoop.IntegrationTests;
 
@@ -24,6 +26,30 @@ public sealed class TestLake : IDisposable
         File.WriteAllText(path, content);
         return path;
     }
+
+    public string EventsGlob => Path.Combine(Layout.Events, "**", "*.parquet");
+    public string RejectsGlob => Path.Combine(Layout.Rejects, "**", "*.parquet");
+
+    /// <summary>Runs SQL in a bare DuckDB (not ClosedLoop's views), as another engine reading the lake would.</summary>
+    public List<string?[]> Query(string sql)
+    {
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string?[]>();
+        while (reader.Read())
+        {
+            var row = new string?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+                row[i] = reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    public long Scalar(string sql) => long.Parse(Query(sql)[0][0]!, CultureInfo.InvariantCulture);
 
     public void Dispose()
     {

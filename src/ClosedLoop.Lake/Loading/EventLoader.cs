@@ -35,8 +35,8 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
 
         foreach (var input in inputs)
         {
-            await using var stream = InputStreams.Open(input);
-            var total = InputStreams.KnownLength(input);
+            await using var stream = InputFiles.OpenInput(input);
+            var total = InputFiles.KnownLength(input);
             long done = 0;
             var lines = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(4) { SingleWriter = true });
             var processed = Channel.CreateBounded<ProcessedBatch>(new BoundedChannelOptions(4) { SingleReader = true });
@@ -46,7 +46,7 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
             {
                 try
                 {
-                    if (InputStreams.IsJsonDocument(input))
+                    if (InputFiles.ExtensionWithoutGzip(input) == ".json")
                         await FrameWholeDocumentAsync(stream, input, lines.Writer, ct).ConfigureAwait(false);
                     else
                         await NdjsonFramer.FrameAsync(stream, input, lines.Writer,

@@ -23,6 +23,8 @@ public static class InputFiles
         }
         else
         {
+            if (Directory.Exists(path))
+                throw new UserInputException($"'{path}' is a directory; name the files to load (for example {Path.Combine(path, "*.ndjson")})");
             if (!File.Exists(path))
                 throw new UserInputException($"file '{path}' not found");
             raw = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
@@ -64,6 +66,9 @@ public static class InputFiles
         }
         return buffered.Count == 0 ? input : new PrefixedStream(buffered.ToArray(), input);
     }
+
+    /// <summary>The file's size on disk, for progress; 0 for stdin.</summary>
+    public static long KnownLength(string path) => path != StdIn && File.Exists(path) ? new FileInfo(path).Length : 0;
 
     /// <summary>The file name without a <c>.gz</c> suffix, lower-cased, for format detection by extension.</summary>
     public static string ExtensionWithoutGzip(string path)

@@ -15,7 +15,7 @@ public static class LakeSchemas
     /// <summary>Raw enriched events (<c>EnrichedEvent</c>, snake_case), plus the partition column.</summary>
     public static readonly IReadOnlyList<(string Name, string Type)> Events =
     [
-        ("event_id", Str), ("timestamp", Ts), ("received_at", Ts), ("type", Str), ("event_name", Str),
+        ("event_id", Str), ("event_key", "BIGINT"), ("timestamp", Ts), ("received_at", Ts), ("type", Str), ("event", Str),
         ("anonymous_id", Str), ("user_id", Str), ("email", Str), ("previous_id", Str),
         ("url", Str), ("page_host", Str), ("page_path", Str), ("referrer", Str), ("referrer_host", Str),
         ("source", Str), ("medium", Str), ("campaign", Str), ("content", Str), ("term", Str),

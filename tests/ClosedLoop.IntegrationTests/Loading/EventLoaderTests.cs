@@ -7,7 +7,7 @@ namespace ClosedLoop.IntegrationTests.Loading;
 
 public sealed class EventLoaderTests : IDisposable
 {
-    private readonly TempLake _lake = new();
+    private readonly TestLake _lake = new();
 
     private EventLoader Loader() => new(_lake.Layout, new EventEnricher(new EnrichmentOptions()));
 
@@ -137,6 +137,18 @@ public sealed class EventLoaderTests : IDisposable
     {
         var ex = await Assert.ThrowsAsync<ClosedLoop.Core.UserInputException>(() => Loader().LoadAsync([Path.Combine(_lake.Root, "nope.ndjson")]));
         Assert.Contains("nope.ndjson", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_events_view_of_an_empty_lake_has_the_columns_a_load_writes()
+    {
+        static List<string> Columns(ClosedLoop.Lake.LakeLayout lake) =>
+            LakeQueries.Rows(lake, "select column_name from (describe select * from events)").Select(r => (string)r["column_name"]!).ToList();
+        var empty = Columns(_lake.Layout);
+
+        await Loader().LoadAsync([_lake.WriteFile("one.ndjson", Event("e1") + "\n")]);
+
+        Assert.Equal(Columns(_lake.Layout), empty);
     }
 
     public void Dispose() => _lake.Dispose();
