@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using ClosedLoop.Core;
 using ClosedLoop.Lake.Synthetic;
 
 namespace ClosedLoop.Cli.Commands;
@@ -21,6 +20,13 @@ internal static class GenerateCommand
             Description = "Exact number of lines in events.ndjson, > 0 (default 100000). Every line counts once: an event, a {\"batch\":[...]} line of 2-3 events, a duplicate line (~0.5%) or a malformed line (~0.1%); truth/summary.json breaks them down",
             DefaultValueFactory = _ => 100_000,
         };
+        // A parse-time check, so a bad count is bad usage (exit 2) with a message, not a failure.
+        events.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<long>();
+            if (value <= 0)
+                result.AddError($"--events must be greater than 0 (got {value.ToString(CultureInfo.InvariantCulture)}): it is the number of lines to write to events.ndjson.");
+        });
         var seed = new Option<long>("--seed")
         {
             Description = "Random seed (default 42); the same seed gives byte-identical files, and fixes the 90-day window's end date",
@@ -36,8 +42,6 @@ internal static class GenerateCommand
         command.SetAction(parse =>
         {
             var n = parse.GetValue(events);
-            if (n <= 0)
-                throw new UserInputException($"--events must be greater than 0 (got {n.ToString(CultureInfo.InvariantCulture)}).");
             var dir = parse.GetValue(output)!;
             var stopwatch = Stopwatch.StartNew();
             var summary = new SyntheticDataSet(new SyntheticDataSetOptions
