@@ -20,6 +20,7 @@ internal sealed class PersonJourneyGenerator
     private static readonly double[] s_deviceWeights = [0.70, 0.22, 0.08];
     private static readonly double[] s_sessionWeights = [55, 19, 11, 7, 3, 2, 1, 1, 0.5, 0.5];
     private static readonly double[] s_pageWeights = [38, 22, 14, 9, 6, 5, 3, 3];
+    private static readonly int[] s_firstOctets = [23, 24, 31, 37, 45, 50, 62, 66, 73, 81, 88, 92, 98, 104, 109, 151, 176, 185, 203, 212];
     private static readonly string[] s_linkedInContent = ["carousel-cmo", "single-image-roi", "video-demo-30s", "doc-ad-guide"];
 
     private readonly ulong _seed;
@@ -85,7 +86,7 @@ internal sealed class PersonJourneyGenerator
 
         var pLead = Math.Min(ChannelPlan.MaxLeadProbability, ChannelPlan.BaseLeadProbability * ChannelPlan.Lift(j.ChannelMask));
         if (shared is not null || rng.Chance(pLead))
-            Convert(t, lastDevice);
+            BecomeLead(t, lastDevice);
 
         j.Events.Sort(static (a, b) => a.TimeMs != b.TimeMs ? a.TimeMs.CompareTo(b.TimeMs) : a.Sequence.CompareTo(b.Sequence));
         BuildLines(allowNoise: true);
@@ -140,8 +141,6 @@ internal sealed class PersonJourneyGenerator
         return _journey.Devices.Count - 1;
     }
 
-    private static readonly int[] s_firstOctets = [23, 24, 31, 37, 45, 50, 62, 66, 73, 81, 88, 92, 98, 104, 109, 151, 176, 185, 203, 212];
-
     /// <summary>Adds a session of page views starting at <paramref name="t"/>; returns the time of its last event.</summary>
     private long AddSession(int device, long t, LandingSource source, int pages)
     {
@@ -170,73 +169,73 @@ internal sealed class PersonJourneyGenerator
         switch (source)
         {
             case LandingSource.GoogleAds:
-            {
-                var c = rng.Next(3);
-                var campaign = SiteCatalog.PaidCampaigns[c];
-                var page = c == 0 ? (rng.Chance(0.7) ? SiteCatalog.Home : SiteCatalog.Pricing) : (rng.Chance(0.5) ? SiteCatalog.Features[0] : SiteCatalog.Demo);
-                var term = rng.Pick(SiteCatalog.SearchTerms).Replace(' ', '+');
-                var url = $"{SiteCatalog.Origin}{page.Path}?utm_source=google&utm_medium=cpc&utm_campaign={campaign.Name}&utm_term={term}&gclid={Token(rng, 38)}";
-                return (page, url, "https://www.google.com/", "google", "cpc", campaign.Name, c);
-            }
+                {
+                    var c = rng.Next(3);
+                    var campaign = SiteCatalog.PaidCampaigns[c];
+                    var page = c == 0 ? (rng.Chance(0.7) ? SiteCatalog.Home : SiteCatalog.Pricing) : (rng.Chance(0.5) ? SiteCatalog.Features[0] : SiteCatalog.Demo);
+                    var term = rng.Pick(SiteCatalog.SearchTerms).Replace(' ', '+');
+                    var url = $"{SiteCatalog.Origin}{page.Path}?utm_source=google&utm_medium=cpc&utm_campaign={campaign.Name}&utm_term={term}&gclid={Token(rng, 38)}";
+                    return (page, url, "https://www.google.com/", "google", "cpc", campaign.Name, c);
+                }
             case LandingSource.LinkedInAds:
-            {
-                var c = 3 + rng.Next(2);
-                var campaign = SiteCatalog.PaidCampaigns[c];
-                var page = rng.Chance(0.5) ? rng.Pick(SiteCatalog.Blog) : rng.Pick(SiteCatalog.Features);
-                var url = $"{SiteCatalog.Origin}{page.Path}?utm_source=linkedin&utm_medium=paid_social&utm_campaign={campaign.Name}&utm_content={rng.Pick(s_linkedInContent)}";
-                if (rng.Chance(0.4))
-                    url += "&li_fat_id=" + Guid(rng);
-                return (page, url, rng.Chance(0.7) ? "https://www.linkedin.com/" : null, "linkedin", "paid_social", campaign.Name, c);
-            }
+                {
+                    var c = 3 + rng.Next(2);
+                    var campaign = SiteCatalog.PaidCampaigns[c];
+                    var page = rng.Chance(0.5) ? rng.Pick(SiteCatalog.Blog) : rng.Pick(SiteCatalog.Features);
+                    var url = $"{SiteCatalog.Origin}{page.Path}?utm_source=linkedin&utm_medium=paid_social&utm_campaign={campaign.Name}&utm_content={rng.Pick(s_linkedInContent)}";
+                    if (rng.Chance(0.4))
+                        url += "&li_fat_id=" + Guid(rng);
+                    return (page, url, rng.Chance(0.7) ? "https://www.linkedin.com/" : null, "linkedin", "paid_social", campaign.Name, c);
+                }
             case LandingSource.FacebookAds:
-            {
-                var c = 5 + rng.Next(2);
-                var campaign = SiteCatalog.PaidCampaigns[c];
-                var page = rng.Chance(0.5) ? SiteCatalog.SignUp : SiteCatalog.Pricing;
-                var url = $"{SiteCatalog.Origin}{page.Path}?utm_source=facebook&utm_medium=cpc&utm_campaign={campaign.Name}&fbclid=IwAR{Token(rng, 56)}";
-                return (page, url, rng.Chance(0.6) ? "https://l.facebook.com/" : "https://m.facebook.com/", "facebook", "cpc", campaign.Name, c);
-            }
+                {
+                    var c = 5 + rng.Next(2);
+                    var campaign = SiteCatalog.PaidCampaigns[c];
+                    var page = rng.Chance(0.5) ? SiteCatalog.SignUp : SiteCatalog.Pricing;
+                    var url = $"{SiteCatalog.Origin}{page.Path}?utm_source=facebook&utm_medium=cpc&utm_campaign={campaign.Name}&fbclid=IwAR{Token(rng, 56)}";
+                    return (page, url, rng.Chance(0.6) ? "https://l.facebook.com/" : "https://m.facebook.com/", "facebook", "cpc", campaign.Name, c);
+                }
             case LandingSource.Newsletter:
-            {
-                var campaign = rng.Pick(SiteCatalog.NewsletterCampaigns);
-                var page = rng.Chance(0.6) ? rng.Pick(SiteCatalog.Blog) : rng.Pick(SiteCatalog.Features);
-                var url = $"{SiteCatalog.Origin}{page.Path}?utm_source=newsletter&utm_medium=email&utm_campaign={campaign}&utm_content=cta-button";
-                return (page, url, null, "newsletter", "email", campaign, -1);
-            }
+                {
+                    var campaign = rng.Pick(SiteCatalog.NewsletterCampaigns);
+                    var page = rng.Chance(0.6) ? rng.Pick(SiteCatalog.Blog) : rng.Pick(SiteCatalog.Features);
+                    var url = $"{SiteCatalog.Origin}{page.Path}?utm_source=newsletter&utm_medium=email&utm_campaign={campaign}&utm_content=cta-button";
+                    return (page, url, null, "newsletter", "email", campaign, -1);
+                }
             case LandingSource.Partner:
-            {
-                var (partner, referrer) = rng.Pick(SiteCatalog.Partners);
-                var page = rng.Chance(0.5) ? SiteCatalog.Other[2] : SiteCatalog.Home;
-                var url = $"{SiteCatalog.Origin}{page.Path}?utm_source={partner}&utm_medium=referral&utm_campaign=partner-program";
-                return (page, url, referrer, partner, "referral", "partner-program", -1);
-            }
+                {
+                    var (partner, referrer) = rng.Pick(SiteCatalog.Partners);
+                    var page = rng.Chance(0.5) ? SiteCatalog.Other[2] : SiteCatalog.Home;
+                    var url = $"{SiteCatalog.Origin}{page.Path}?utm_source={partner}&utm_medium=referral&utm_campaign=partner-program";
+                    return (page, url, referrer, partner, "referral", "partner-program", -1);
+                }
             case LandingSource.OrganicSearch:
-            {
-                var r = rng.NextDouble();
-                var page = r < 0.6 ? rng.Pick(SiteCatalog.Blog) : r < 0.85 ? SiteCatalog.Home : r < 0.93 ? SiteCatalog.Pricing : rng.Pick(SiteCatalog.Features);
-                return (page, SiteCatalog.Origin + page.Path, rng.Pick(SiteCatalog.SearchReferrers), null, null, null, -1);
-            }
+                {
+                    var r = rng.NextDouble();
+                    var page = r < 0.6 ? rng.Pick(SiteCatalog.Blog) : r < 0.85 ? SiteCatalog.Home : r < 0.93 ? SiteCatalog.Pricing : rng.Pick(SiteCatalog.Features);
+                    return (page, SiteCatalog.Origin + page.Path, rng.Pick(SiteCatalog.SearchReferrers), null, null, null, -1);
+                }
             case LandingSource.OrganicSocial:
-            {
-                var page = rng.Chance(0.75) ? rng.Pick(SiteCatalog.Blog) : SiteCatalog.Home;
-                return (page, SiteCatalog.Origin + page.Path, rng.Pick(SiteCatalog.SocialReferrers), null, null, null, -1);
-            }
+                {
+                    var page = rng.Chance(0.75) ? rng.Pick(SiteCatalog.Blog) : SiteCatalog.Home;
+                    return (page, SiteCatalog.Origin + page.Path, rng.Pick(SiteCatalog.SocialReferrers), null, null, null, -1);
+                }
             case LandingSource.OtherReferral:
-            {
-                var page = rng.Chance(0.5) ? rng.Pick(SiteCatalog.Blog) : SiteCatalog.Home;
-                return (page, SiteCatalog.Origin + page.Path, rng.Pick(SiteCatalog.OtherReferrers), null, null, null, -1);
-            }
+                {
+                    var page = rng.Chance(0.5) ? rng.Pick(SiteCatalog.Blog) : SiteCatalog.Home;
+                    return (page, SiteCatalog.Origin + page.Path, rng.Pick(SiteCatalog.OtherReferrers), null, null, null, -1);
+                }
             default:
-            {
-                var r = rng.NextDouble();
-                var page = r < 0.6 ? SiteCatalog.Home : r < 0.85 ? SiteCatalog.Pricing : SiteCatalog.Login;
-                return (page, SiteCatalog.Origin + page.Path, null, null, null, null, -1);
-            }
+                {
+                    var r = rng.NextDouble();
+                    var page = r < 0.6 ? SiteCatalog.Home : r < 0.85 ? SiteCatalog.Pricing : SiteCatalog.Login;
+                    return (page, SiteCatalog.Origin + page.Path, null, null, null, null, -1);
+                }
         }
     }
 
     /// <summary>The lead form (and maybe a sign-up), then logins that link the person's other devices.</summary>
-    private void Convert(long t, int device)
+    private void BecomeLead(long t, int device)
     {
         var j = _journey;
         var rng = _rng;
