@@ -14,11 +14,13 @@ internal static class GenerateCommand
         {
             Description = "Directory to write events.ndjson, contacts.csv, deals.csv, spend.csv and truth/ into (created if missing; files of the same names are replaced)",
             Required = true,
+            HelpName = "DIR",
         };
         var events = new Option<long>("--events")
         {
-            Description = "Exact number of lines in events.ndjson, > 0 (default 100000). Every line counts once: an event, a {\"batch\":[...]} line of 2-3 events, a duplicate line (~0.5%) or a malformed line (~0.1%); truth/summary.json breaks them down",
+            Description = "Exact number of lines in events.ndjson, > 0. Every line counts once: an event, a {\"batch\":[...]} line of 2-3 events, a duplicate line (~0.5%) or a malformed line (~0.1%); truth/summary.json breaks them down",
             DefaultValueFactory = _ => 100_000,
+            HelpName = "N",
         };
         // A parse-time check, so a bad count is bad usage (exit 2) with a message, not a failure.
         events.Validators.Add(result =>
@@ -29,8 +31,9 @@ internal static class GenerateCommand
         });
         var seed = new Option<long>("--seed")
         {
-            Description = "Random seed (default 42); the same seed gives byte-identical files, and fixes the 90-day window's end date",
+            Description = "Random seed; the same seed gives byte-identical files, and fixes the 90-day window's end date",
             DefaultValueFactory = _ => 42,
+            HelpName = "S",
         };
 
         var command = new Command("generate", "Write a realistic synthetic data set for a B2B SaaS marketing site, with its ground truth under truth/; streams, so any size up to 100M events")
