@@ -24,8 +24,11 @@ public static class EventJsonParser
 {
     private static readonly JsonReaderOptions s_options = new() { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 };
 
-    /// <summary>Parses one JSON text (an NDJSON line or a whole <c>.json</c> document) and appends what it finds.</summary>
-    public static void Parse(ReadOnlySpan<byte> json, List<ParsedEvent> output)
+    /// <summary>
+    /// Parses one JSON text and appends what it finds. An NDJSON line must be an object (an event or a batch);
+    /// a whole <c>.json</c> document may also be an array of events (<paramref name="allowArray"/>).
+    /// </summary>
+    public static void Parse(ReadOnlySpan<byte> json, List<ParsedEvent> output, bool allowArray = false)
     {
         var before = output.Count;
         try
@@ -36,7 +39,7 @@ public static class EventJsonParser
                 output.Add(new ParsedEvent(null, "empty line", null, 0, json.Length));
                 return;
             }
-            if (reader.TokenType == JsonTokenType.StartArray)
+            if (reader.TokenType == JsonTokenType.StartArray && allowArray)
             {
                 ReadEventArray(ref reader, json, output, batchSentAt: null);
             }
@@ -397,8 +400,13 @@ public static class EventJsonParser
 
     private static string ShortMessage(JsonException ex)
     {
+        // System.Text.Json appends "LineNumber: 0 | BytePositionInLine: 8." and a path; say it in our words.
         var message = ex.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (cut < 0)
+            cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut > 0)
+            message = message[..cut].TrimEnd('.', ' ');
+        return ex.BytePositionInLine is { } position ? $"{message} (at byte {position})" : message;
     }
 }

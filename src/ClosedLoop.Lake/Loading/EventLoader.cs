@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using ClosedLoop.Core.Enrichment;
 using ClosedLoop.Core.Events;
 using ClosedLoop.Core.Parsing;
+using ClosedLoop.Lake.Csv;
 using ClosedLoop.Lake.Events;
 using ClosedLoop.Lake.Rejects;
 
@@ -46,8 +47,11 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
             {
                 try
                 {
-                    if (InputFiles.ExtensionWithoutGzip(input) == ".json")
+                    var extension = InputFiles.ExtensionWithoutGzip(input);
+                    if (extension == ".json")
                         await FrameWholeDocumentAsync(stream, input, lines.Writer, ct).ConfigureAwait(false);
+                    else if (extension is ".csv" or ".tsv")
+                        await ReadCsvAsync(stream, input, receivedAt, processed.Writer, ct).ConfigureAwait(false);
                     else
                         await NdjsonFramer.FrameAsync(stream, input, lines.Writer,
                             (line, prefix) => oversized.Add(new RejectRecord("events", input, line, null, prefix,
@@ -106,8 +110,15 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
             var line = batch.Line(i, out var lineNumber);
             if (line.Trim(" \t\r"u8).IsEmpty)
                 continue;
+            if (!System.Text.Unicode.Utf8.IsValid(line))
+            {
+                // Usually a file saved as Latin-1: storing mojibake in the lake would be worse than asking for a fix.
+                result.Read++;
+                result.Rejects.Add(Reject(batch.File, lineNumber, null, line, "not valid UTF-8 (re-encode the file as UTF-8)"));
+                continue;
+            }
             scratch.Clear();
-            EventJsonParser.Parse(line, scratch);
+            EventJsonParser.Parse(line, scratch, allowArray: batch.IsWholeDocument);
             foreach (var parsed in scratch)
             {
                 result.Read++;
@@ -127,6 +138,77 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// CSV events (a header row with the flat field names) skip the line framer: the CSV reader handles quoting
+    /// across the input, and each record becomes a <see cref="RawEvent"/> here. CSV is the rare bulk format, so one
+    /// thread does it.
+    /// </summary>
+    private async Task ReadCsvAsync(Stream stream, string file, DateTime receivedAt, ChannelWriter<ProcessedBatch> output, CancellationToken ct)
+    {
+        using var csv = new CsvRecordReader(stream);
+        var header = csv.Header;
+        if (!header.TryGetIndex("timestamp", out _))
+            throw new Core.UserInputException($"{file}: a CSV of events needs a 'timestamp' column (found: {string.Join(", ", header.Names)})");
+        var batch = new ProcessedBatch();
+        foreach (var record in csv.ReadRecords())
+        {
+            ct.ThrowIfCancellationRequested();
+            batch.Read++;
+            if (record.IsBad)
+            {
+                batch.Rejects.Add(new RejectRecord("events", file, record.Line, null, RejectRecord.Truncate(record.Raw), record.Error!));
+            }
+            else
+            {
+                var ev = FromCsv(record);
+                ev.EventId ??= EventKeys.DeriveId(record.Raw);
+                var outcome = enricher.Enrich(ev, receivedAt);
+                if (outcome.Event is { } enriched)
+                    batch.Events.Add(enriched);
+                else
+                    batch.Rejects.Add(new RejectRecord("events", file, record.Line, null, RejectRecord.Truncate(record.Raw), outcome.RejectReason!));
+            }
+            if (batch.Read >= 4096)
+            {
+                await output.WriteAsync(batch, ct).ConfigureAwait(false);
+                batch = new ProcessedBatch();
+            }
+        }
+        batch.InputBytes = stream.CanSeek ? stream.Position : 0;
+        await output.WriteAsync(batch, ct).ConfigureAwait(false);
+    }
+
+    private static RawEvent FromCsv(CsvRecord r)
+    {
+        static string? Value(CsvRecord r, string name) => r[name] is { Length: > 0 } v ? v : null;
+        return new RawEvent
+        {
+            EventId = Value(r, "event_id"),
+            Timestamp = Value(r, "timestamp"),
+            SentAt = Value(r, "sent_at"),
+            ReceivedAt = Value(r, "received_at"),
+            AnonymousId = Value(r, "anonymous_id"),
+            UserId = Value(r, "user_id"),
+            Email = Value(r, "email"),
+            PreviousId = Value(r, "previous_id"),
+            Type = Value(r, "type"),
+            EventName = Value(r, "event"),
+            Url = Value(r, "url"),
+            Referrer = Value(r, "referrer"),
+            UserAgent = Value(r, "user_agent"),
+            Ip = Value(r, "ip"),
+            UtmSource = Value(r, "utm_source"),
+            UtmMedium = Value(r, "utm_medium"),
+            UtmCampaign = Value(r, "utm_campaign"),
+            UtmTerm = Value(r, "utm_term"),
+            UtmContent = Value(r, "utm_content"),
+            Channel = Value(r, "channel"),
+            Revenue = double.TryParse(Value(r, "revenue"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var revenue) ? revenue : null,
+            Currency = Value(r, "currency"),
+            PropertiesJson = Value(r, "properties"),
+        };
     }
 
     private static RejectRecord Reject(string file, long line, int? index, ReadOnlySpan<byte> raw, string reason)
@@ -154,6 +236,6 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
         public List<EnrichedEvent> Events { get; } = new(4096);
         public List<RejectRecord> Rejects { get; } = [];
         public long Read { get; set; }
-        public long InputBytes { get; init; }
+        public long InputBytes { get; set; }
     }
 }
