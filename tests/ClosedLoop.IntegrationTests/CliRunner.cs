@@ -1,6 +1,5 @@
 using System.CommandLine;
 using ClosedLoop.Cli;
-using ClosedLoop.Cli.Commands;
 
 namespace ClosedLoop.IntegrationTests;
 
@@ -11,7 +10,7 @@ public sealed class ConsoleCollection;
 /// <summary>Runs the real command tree in-process with captured stdout and stderr.</summary>
 public static class CliRunner
 {
-    private static readonly RootCommand s_root = Build();
+    private static readonly RootCommand s_root = CliApp.BuildRoot();
 
     public sealed record Result(int ExitCode, string Out, string Error);
 
@@ -33,15 +32,5 @@ public static class CliRunner
             Console.SetOut(oldOut);
             Console.SetError(oldError);
         }
-    }
-
-    // The same wiring as Program.cs.
-    private static RootCommand Build()
-    {
-        var root = new RootCommand("closedloop (tests)");
-        root.Options.Add(CommonOptions.Lake);
-        root.Subcommands.Add(LoadCommand.Create());
-        root.Subcommands.Add(SqlCommand.Create());
-        return root;
     }
 }
