@@ -34,7 +34,7 @@ public static class DemoReport
 
     /// <summary>Leads per first-touch channel: the earliest channelled event of the lead's cookies at or before lead_at.</summary>
     public static readonly ReportSection Leads = new("leads", "Leads per first-touch channel", $"""
-        WITH {CookiesCte},
+        WITH {SharedCtes},
         leads AS (
             -- The contacts view keys rows the same way: contact_id, else the email.
             SELECT coalesce(contact_id, 'email:' || email) AS contact_key, email, lead_at
@@ -46,8 +46,8 @@ public static class DemoReport
             SELECT l.contact_key, e.channel
             FROM leads l
             JOIN cookies k ON k.email = l.email
-            JOIN events e ON e.anonymous_id = k.anonymous_id
-            WHERE e.channel IS NOT NULL AND e.timestamp <= l.lead_at
+            JOIN touch_events e ON e.anonymous_id = k.anonymous_id
+            WHERE e.timestamp <= l.lead_at
             QUALIFY row_number() OVER (PARTITION BY l.contact_key ORDER BY e.timestamp, e.event_id) = 1
         )
         -- Left join: a lead without a matching touch still counts, under '(none)'.
@@ -65,7 +65,7 @@ public static class DemoReport
     /// whose revenue columns equal the sum of won deal amounts.
     /// </summary>
     public static readonly ReportSection Revenue = new("revenue", "Won revenue per channel (first / last touch) vs spend", $"""
-        WITH {CookiesCte},
+        WITH {SharedCtes},
         won AS (
             -- The deal's own email is the fallback when its contact is not (yet) in the CRM export.
             SELECT d.deal_id, coalesce(c.email, d.email) AS email, d.closed_at, coalesce(d.amount, 0) AS amount
@@ -77,8 +77,8 @@ public static class DemoReport
             SELECT w.deal_id, e.channel, e.timestamp, e.event_id
             FROM won w
             JOIN cookies k ON k.email = w.email
-            JOIN events e ON e.anonymous_id = k.anonymous_id
-            WHERE e.channel IS NOT NULL AND e.timestamp < w.closed_at
+            JOIN touch_events e ON e.anonymous_id = k.anonymous_id
+            WHERE e.timestamp < w.closed_at
         ),
         first_touch AS (
             SELECT deal_id, channel FROM touches
@@ -131,12 +131,20 @@ public static class DemoReport
     /// <summary>Every section, in the order the report prints them.</summary>
     public static readonly IReadOnlyList<ReportSection> Sections = [Traffic, Leads, Revenue];
 
-    // Shared CTE: which cookies belong to which email (an identify, form or login event carries both).
-    private const string CookiesCte = """
+    // Shared CTEs. A touch is a page view that arrived from somewhere: track and identify events carry no
+    // referrer, and internal navigation (referral_excluded) is tagged Direct by the enricher; counting
+    // either would hand nearly every last touch to Direct.
+    // Which cookies belong to which email (an identify, form or login event carries both).
+    private const string SharedCtes = """
         cookies AS (
             SELECT DISTINCT email, anonymous_id
             FROM events
             WHERE email IS NOT NULL AND anonymous_id IS NOT NULL
+        ),
+        touch_events AS (
+            SELECT anonymous_id, timestamp, event_id, channel
+            FROM events
+            WHERE type = 'page' AND channel IS NOT NULL AND NOT coalesce(referral_excluded, false)
         )
         """;
 }
