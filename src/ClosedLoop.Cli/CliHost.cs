@@ -10,6 +10,17 @@ internal static class CliHost
     public const int Failure = 1;
     public const int BadUsage = 2;
 
+    private static string CommandPath(System.CommandLine.Parsing.CommandResult command)
+    {
+        var names = new List<string>();
+        for (System.CommandLine.Parsing.SymbolResult? r = command; r is not null; r = r.Parent)
+        {
+            if (r is System.CommandLine.Parsing.CommandResult c)
+                names.Insert(0, c.Command is RootCommand ? "closedloop" : c.Command.Name);
+        }
+        return string.Join(' ', names);
+    }
+
     public static async Task<int> RunAsync(RootCommand root, string[] args)
     {
         var parse = root.Parse(args);
@@ -17,7 +28,7 @@ internal static class CliHost
         {
             foreach (var error in parse.Errors)
                 Console.Error.WriteLine($"error: {error.Message}");
-            Console.Error.WriteLine($"Try '{parse.CommandResult.Command.Name} --help'.");
+            Console.Error.WriteLine($"Try '{CommandPath(parse.CommandResult)} --help'.");
             return BadUsage;
         }
 
