@@ -27,7 +27,22 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
     /// <summary>Parser workers; the framer and the writer take little CPU between them.</summary>
     public int Workers { get; init; } = Math.Max(1, Environment.ProcessorCount);
 
-    public async Task<LoadSummary> LoadAsync(IReadOnlyList<string> inputs, IProgress<LoadProgress>? progress = null, CancellationToken ct = default)
+    public async Task<LoadSummary> LoadAsync(IReadOnlyList<string> inputs, IProgress<LoadProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        // If the writer fails, the framer and parsers must not stay blocked on full channels.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        try
+        {
+            return await LoadCoreAsync(inputs, progress, stop.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<LoadSummary> LoadCoreAsync(IReadOnlyList<string> inputs, IProgress<LoadProgress>? progress, CancellationToken ct)
     {
         var receivedAt = DateTime.UtcNow;
         await using var writer = new PartitionedEventWriter(lake);

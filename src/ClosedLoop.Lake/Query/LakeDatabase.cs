@@ -130,7 +130,9 @@ public sealed class LakeDatabase : IDisposable
         // Timestamps are stored as UTC instants; show them as UTC whatever the machine's zone.
         Execute("SET TimeZone = 'UTC'");
         CreateView("events", Lake.Events, hive: true, LakeSchemas.Events);
-        CreateView("rejects", Lake.Rejects, hive: true, LakeSchemas.Rejects);
+        // Reloading a file rejects its bad rows again; show each once, as first rejected, so a reload adds nothing.
+        Execute($"CREATE VIEW rejects AS SELECT * FROM ({Source(Lake.Rejects, hive: true, LakeSchemas.Rejects)}) " +
+                "QUALIFY row_number() OVER (PARTITION BY kind, file, line, batch_index, raw, reason ORDER BY rejected_at) = 1");
         CreateLatestWinsView(CrmTable.Contacts, "coalesce(contact_id, 'email:' || email)", perRow: true);
         CreateLatestWinsView(CrmTable.Deals, "deal_id", perRow: true);
         CreateLatestWinsView(CrmTable.Spend, "date, channel, source, medium, campaign", perRow: false);

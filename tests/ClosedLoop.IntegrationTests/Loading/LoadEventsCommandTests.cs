@@ -50,5 +50,16 @@ public sealed class LoadEventsCommandTests : IDisposable
         Assert.NotEqual("n\n0\n", first.Out.ReplaceLineEndings("\n"));
     }
 
+    [Fact]
+    public async Task Reloading_a_file_does_not_repeat_its_rejects()
+    {
+        var file = TestLake.Sample("malformed/events-broken.ndjson");
+
+        await CliRunner.RunAsync("load", "events", file, "--lake", _lake.Layout.Root);
+        await CliRunner.RunAsync("load", "events", file, "--lake", _lake.Layout.Root);
+
+        Assert.Equal(9, LakeQueries.Count(_lake.Layout, "select count(*) from rejects where kind = 'events'"));
+    }
+
     public void Dispose() => _lake.Dispose();
 }
