@@ -1,8 +1,12 @@
+using System.IO.Hashing;
+using System.Text;
+
 namespace ClosedLoop.Core.Enrichment;
 
 /// <summary>
-/// A bounded, lock-free pool for repeated short strings (hosts, sources, mediums, campaigns) so that
-/// millions of rows share one instance per distinct value instead of allocating duplicates.
+/// A bounded, lock-free pool for repeated short strings (hosts, sources, mediums, campaigns, user agents,
+/// referrers) so that millions of rows share one instance per distinct value instead of allocating duplicates
+/// (after Sep's string pool). Values can come as chars or, straight from the JSON reader, as UTF-8 bytes.
 /// </summary>
 /// <remarks>
 /// Direct-mapped and lossy: a colliding value replaces the slot. That keeps memory bounded for
@@ -38,6 +42,41 @@ internal sealed class StringPool
         var created = value.ToString();
         Volatile.Write(ref slot, created);
         return created;
+    }
+
+    /// <summary>
+    /// Returns a pooled string for UTF-8 bytes without transcoding them first when the value is pooled already.
+    /// Hashes the bytes, so the same value interned as chars may sit in another slot: the pool is lossy anyway.
+    /// </summary>
+    public string Intern(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IsEmpty)
+            return string.Empty;
+        if (utf8.Length > _maxLength)
+            return Encoding.UTF8.GetString(utf8);
+        ref var slot = ref _slots[(int)XxHash3.HashToUInt64(utf8) & _mask];
+        var existing = Volatile.Read(ref slot);
+        if (existing is not null && EqualsAscii(existing, utf8))
+            return existing;
+        var created = Encoding.UTF8.GetString(utf8);
+        Volatile.Write(ref slot, created);
+        return created;
+    }
+
+    private static bool EqualsAscii(string existing, ReadOnlySpan<byte> utf8)
+    {
+        // Byte-per-char comparison is exact for ASCII; anything else falls back to a real comparison.
+        if (existing.Length == utf8.Length)
+        {
+            var i = 0;
+            while (i < utf8.Length && utf8[i] < 0x80 && existing[i] == utf8[i])
+                i++;
+            if (i == utf8.Length)
+                return true;
+            if (utf8[i] < 0x80)
+                return false;
+        }
+        return Encoding.UTF8.GetString(utf8) == existing;
     }
 
     /// <summary>Returns the pooled instance equal to <paramref name="value"/>, or pools <paramref name="value"/> itself.</summary>

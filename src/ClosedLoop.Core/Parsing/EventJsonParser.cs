@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using ClosedLoop.Core.Enrichment;
 using ClosedLoop.Core.Events;
 
 namespace ClosedLoop.Core.Parsing;
@@ -327,8 +328,8 @@ public static class EventJsonParser
         return email;
     }
 
-    [ThreadStatic]
-    private static Utf8StringPool? s_pool;
+    /// <summary>Shared by all parser threads: the pool is lock-free.</summary>
+    private static readonly StringPool s_pool = new();
 
     /// <summary>Like <see cref="NextString"/> for values that repeat across events (user agents, referrers, names).</summary>
     private static string? NextPooledString(ref Utf8JsonReader reader)
@@ -336,7 +337,7 @@ public static class EventJsonParser
         reader.Read();
         if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.HasValueSequence)
             return ReadString(ref reader);
-        return (s_pool ??= new Utf8StringPool()).Get(reader.ValueSpan);
+        return s_pool.Intern(reader.ValueSpan);
     }
 
     private static string? NextString(ref Utf8JsonReader reader)

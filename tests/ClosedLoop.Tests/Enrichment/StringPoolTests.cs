@@ -59,4 +59,29 @@ public sealed class StringPoolTests
         });
         Assert.Equal(["Paid Other", "Paid Search", "Organic Search"], expected);
     }
+
+    [Theory]
+    [InlineData("Mozilla/5.0 (X11; Linux x86_64)")]
+    [InlineData("Zürich café")]
+    public void Utf8_values_come_back_as_one_shared_instance_equal_to_the_text(string text)
+    {
+        var pool = new StringPool();
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+
+        var first = pool.Intern(bytes);
+        var second = pool.Intern(bytes.AsSpan());
+
+        Assert.Equal(text, first);
+        Assert.Same(first, second);
+    }
+
+    [Fact]
+    public void Utf8_values_that_differ_in_one_byte_are_not_confused()
+    {
+        var pool = new StringPool(capacityPowerOfTwo: 1);
+
+        Assert.Equal("abc", pool.Intern("abc"u8));
+        Assert.Equal("abd", pool.Intern("abd"u8));
+        Assert.Equal("abc", pool.Intern("abc"u8));
+    }
 }
