@@ -42,10 +42,16 @@ internal sealed class ProgressReporter : IDisposable
         }
     }
 
+    /// <summary>A sink for an event load's progress.</summary>
+    public IProgress<Lake.Loading.LoadProgress> ForLoad() =>
+        new SyncProgress<Lake.Loading.LoadProgress>(p => Report(p.File, p.BytesDone, p.BytesTotal, p.Read, "events"));
+
+    /// <summary>Erases the bar so the summary that follows starts on a clean line; safe to call twice.</summary>
     public void Dispose()
     {
         if (_drawn)
             Console.Error.Write("\r" + new string(' ', Math.Max(0, Console.BufferWidth - 1)) + "\r");
+        _drawn = false;
     }
 
     private static string Trim(string label) => label.Length <= 30 ? label : "..." + label[^27..];

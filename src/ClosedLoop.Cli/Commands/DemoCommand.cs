@@ -110,7 +110,7 @@ internal static class DemoCommand
         {
             var loader = new EventLoader(lake, new EventEnricher(new EnrichmentOptions()));
             loaded = await loader.LoadAsync([Path.Combine(run.Data, "events.ndjson")],
-                new SyncProgress<LoadProgress>(p => progress.Report(p.File, p.BytesDone, p.BytesTotal, p.Read, "events")), ct);
+                progress.ForLoad(), ct);
         }
         log.WriteLine(Invariant($"loaded {loaded.Loaded:N0} events ({loaded.Rejected:N0} rejected, {loaded.Duplicates:N0} duplicates) ({clock.Elapsed.TotalSeconds:F1} s)"));
 

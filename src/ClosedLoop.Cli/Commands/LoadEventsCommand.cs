@@ -32,7 +32,7 @@ internal static class LoadEventsCommand
             var loader = new EventLoader(lake, new EventEnricher(options));
             using var progress = new ProgressReporter();
             var summary = await loader.LoadAsync(parse.GetValue(files)!,
-                new SyncProgress<LoadProgress>(p => progress.Report(p.File, p.BytesDone, p.BytesTotal, p.Read, "events")), ct);
+                progress.ForLoad(), ct);
             progress.Dispose();
             var seconds = progress.Elapsed.TotalSeconds;
             Console.WriteLine($"read {summary.Read:N0}, loaded {summary.Loaded:N0}, duplicates skipped {summary.Duplicates:N0}, rejected {summary.Rejected:N0} in {seconds:F1}s ({summary.Read / Math.Max(seconds, 0.001):N0} events/s)");

@@ -145,14 +145,21 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
                     continue;
                 }
                 ev.EventId ??= EventKeys.DeriveId(raw);
-                var outcome = enricher.Enrich(ev, receivedAt);
-                if (outcome.Event is { } enriched)
-                    result.Events.Add(enriched);
-                else
-                    result.Rejects.Add(Reject(batch.File, number, parsed.BatchIndex, raw, outcome.RejectReason!));
+                if (Admit(ev, receivedAt, result) is { } reason)
+                    result.Rejects.Add(Reject(batch.File, number, parsed.BatchIndex, raw, reason));
             }
         }
         return result;
+    }
+
+    /// <summary>Enriches one event into the batch; returns why it cannot be used, or null when it was added.</summary>
+    private string? Admit(RawEvent ev, DateTime receivedAt, ProcessedBatch batch)
+    {
+        var outcome = enricher.Enrich(ev, receivedAt);
+        if (outcome.Event is not { } enriched)
+            return outcome.RejectReason;
+        batch.Events.Add(enriched);
+        return null;
     }
 
     /// <summary>
@@ -179,11 +186,8 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
             {
                 var ev = FromCsv(record);
                 ev.EventId ??= EventKeys.DeriveId(record.Raw);
-                var outcome = enricher.Enrich(ev, receivedAt);
-                if (outcome.Event is { } enriched)
-                    batch.Events.Add(enriched);
-                else
-                    batch.Rejects.Add(new RejectRecord("events", file, record.Line, null, RejectRecord.Truncate(record.Raw), outcome.RejectReason!));
+                if (Admit(ev, receivedAt, batch) is { } reason)
+                    batch.Rejects.Add(new RejectRecord("events", file, record.Line, null, RejectRecord.Truncate(record.Raw), reason));
             }
             if (batch.Read >= 4096)
             {
