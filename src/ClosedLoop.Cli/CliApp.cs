@@ -13,6 +13,8 @@ internal static class CliApp
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(LoadCommand.Create());
+        root.Subcommands.Add(StitchCommand.Create());
+        root.Subcommands.Add(JourneyCommand.Create());
         root.Subcommands.Add(SqlCommand.Create());
         return root;
     }

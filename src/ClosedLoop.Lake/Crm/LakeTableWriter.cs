@@ -122,7 +122,7 @@ internal sealed class LakeTableWriter : IAsyncDisposable
     private static DataField ToField(LakeColumn column) => column.Type switch
     {
         LakeColumnType.String => new DataField<string>(column.Name, true),
-        LakeColumnType.Timestamp => new DateTimeDataField(column.Name, DateTimeFormat.DateAndTimeMicros, isAdjustedToUTC: true, isNullable: true),
+        LakeColumnType.Timestamp => LakeTimestamp.Field(column.Name, nullable: true),
         LakeColumnType.Date => new DataField<DateOnly?>(column.Name, true),
         LakeColumnType.Decimal => new DecimalDataField(column.Name, 18, 4, isNullable: true),
         LakeColumnType.Long => new DataField<long?>(column.Name, true),

@@ -13,8 +13,8 @@ internal sealed class EventColumns
     // The schema is the contract other engines read; add columns at the end, never rename.
     private static readonly DataField<string> s_eventId = new("event_id");
     private static readonly DataField<long> s_eventKey = new("event_key");
-    private static readonly DateTimeDataField s_timestamp = new("timestamp", DateTimeFormat.DateAndTimeMicros, isAdjustedToUTC: true);
-    private static readonly DateTimeDataField s_receivedAt = new("received_at", DateTimeFormat.DateAndTimeMicros, isAdjustedToUTC: true);
+    private static readonly DateTimeDataField s_timestamp = LakeTimestamp.Field("timestamp");
+    private static readonly DateTimeDataField s_receivedAt = LakeTimestamp.Field("received_at");
     private static readonly DataField<string> s_type = new("type");
     private static readonly DataField<string> s_eventName = new("event", true);
     private static readonly DataField<string> s_anonymousId = new("anonymous_id", true);

@@ -35,14 +35,16 @@ public static class LakeSchemas
     // until the first recompute publishes files (then the files' own schema is used).
     public static readonly IReadOnlyList<(string Name, string Type)> Identities =
     [
-        ("person_id", Str), ("identifier_type", Str), ("identifier", Str), ("first_seen_at", Ts), ("last_seen_at", Ts),
+        ("person_id", Str), ("identifier_type", Str), ("identifier", Str), ("segment", "INTEGER"), ("valid_from", Ts),
+        ("valid_to", Ts), ("first_seen_at", Ts), ("last_seen_at", Ts), ("linked", "BOOLEAN"),
     ];
 
     public static readonly IReadOnlyList<(string Name, string Type)> Sessions =
     [
         ("session_id", Str), ("person_id", Str), ("anonymous_id", Str), ("started_at", Ts), ("ended_at", Ts),
-        ("event_count", "BIGINT"), ("landing_page", Str), ("referrer_host", Str), ("channel", Str), ("source", Str),
-        ("medium", Str), ("campaign", Str), ("content", Str), ("term", Str), ("click_id", Str),
+        ("event_count", "BIGINT"), ("first_event_id", Str), ("landing_page", Str), ("referrer_host", Str), ("channel", Str),
+        ("source", Str), ("medium", Str), ("campaign", Str), ("content", Str), ("term", Str), ("click_id", Str),
+        ("referral_excluded", "BOOLEAN"),
     ];
 
     public static readonly IReadOnlyList<(string Name, string Type)> Touchpoints =

@@ -11,7 +11,7 @@ public static class RejectsWriter
     private static readonly DataField<int?> s_index = new("batch_index", true);
     private static readonly DataField<string> s_raw = new("raw", true);
     private static readonly DataField<string> s_reason = new("reason", true);
-    private static readonly DateTimeDataField s_rejectedAt = new("rejected_at", DateTimeFormat.DateAndTimeMicros, isAdjustedToUTC: true);
+    private static readonly DateTimeDataField s_rejectedAt = LakeTimestamp.Field("rejected_at");
     private static readonly ParquetSchema s_schema = new(s_file, s_line, s_index, s_raw, s_reason, s_rejectedAt);
 
     /// <summary>Writes the rejects of one kind; a no-op for an empty list. The file appears atomically.</summary>

@@ -1,0 +1,361 @@
+using System.Diagnostics;
+using System.Globalization;
+using ClosedLoop.Core.Identity;
+using ClosedLoop.Lake.Derived;
+using ClosedLoop.Lake.Query;
+
+namespace ClosedLoop.Lake.Stitching;
+
+/// <summary>
+/// Builds <c>identities</c>, <c>sessions</c> and <c>touchpoints</c> from the loaded events (SPEC section 4).
+/// The heavy, row-by-row work (ordering 10M events per cookie, sessionizing) runs as vectorized DuckDB
+/// window queries over the Parquet lake; only the identity graph (a few rows per identified cookie) comes
+/// into .NET, where a union-find merges it into persons. See docs/stitching.md for the rules and why.
+/// </summary>
+/// <remarks>
+/// Identity nodes are strings with a type prefix: <c>e:</c> email, <c>u:</c> user id, and <c>s:</c> a cookie
+/// segment, <c>s:ANONYMOUS_ID#N</c>. A cookie is one segment (#0) unless it showed a second email: then each
+/// change of email starts a new segment, so a shared device links each stretch of time to its own person.
+/// A person's id is <c>p-</c> plus 16 hex digits of the MD5 of its canonical node (the smallest email, else
+/// user id, else segment), computed the same way in SQL for never-identified cookies: stable across runs.
+/// </remarks>
+public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
+{
+    /// <summary>Runs the whole stitch and publishes the three tables; <paramref name="onStep"/> hears each step as it ends.</summary>
+    public StitchSummary Run(Action<StitchStep>? onStep = null, CancellationToken ct = default)
+    {
+        options.Validate();
+        var steps = new List<StitchStep>();
+        var clock = Stopwatch.StartNew();
+        void Step(string name)
+        {
+            var step = new StitchStep(name, clock.Elapsed);
+            steps.Add(step);
+            onStep?.Invoke(step);
+            clock.Restart();
+            ct.ThrowIfCancellationRequested();
+        }
+
+        using var db = LakeDatabase.Open(lake);
+        var spill = Path.Combine(lake.Staging, "duckdb-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Configure(db, spill);
+            BuildCookieSegments(db);
+            Step("cookie segments");
+            BuildIdentityGraph(db);
+            Step("identity graph");
+            MergePersons(db);
+            Step("union-find");
+
+            using var output = new DerivedTableWriter(lake);
+            output.Write(db, "identities", IdentitiesQuery);
+            Step("identities");
+            output.Write(db, "sessions", SessionsQuery());
+            Step("sessions");
+            output.Write(db, "touchpoints", TouchpointsQuery(output));
+            Step("touchpoints");
+            var summary = Summarize(db, output, steps);
+            output.Publish();
+            return summary;
+        }
+        finally
+        {
+            TryDelete(spill);
+        }
+    }
+
+    private void Configure(LakeDatabase db, string spill)
+    {
+        Directory.CreateDirectory(spill);
+        db.Execute($"SET memory_limit = {LakeDatabase.Literal(options.MemoryLimit)}");
+        db.Execute($"SET temp_directory = {LakeDatabase.Literal(spill)}");
+        // Row order within a result does not matter here; dropping it lets DuckDB stream with less memory.
+        db.Execute("SET preserve_insertion_order = false");
+    }
+
+    private string Timeout => string.Create(CultureInfo.InvariantCulture, $"to_microseconds({(long)(options.SessionTimeout.TotalMilliseconds * 1000)})");
+
+    /// <summary>
+    /// Per cookie: how many emails it showed, and where its segments start. A segment starts at the session
+    /// (inactivity gap) in which a new email first appears, but never before the previous email's last event,
+    /// so what the first person did stays theirs and the second person's identifying visit goes to them.
+    /// </summary>
+    private void BuildCookieSegments(LakeDatabase db)
+    {
+        db.Execute($"""
+            CREATE TEMP TABLE cookie_marks AS
+            SELECT anonymous_id, ts, event_id, email, starts FROM (
+                SELECT anonymous_id, "timestamp" AS ts, event_id, email,
+                       coalesce("timestamp" - lag("timestamp") OVER w > {Timeout}, true) AS starts
+                FROM events WHERE anonymous_id IS NOT NULL AND type <> 'alias'
+                WINDOW w AS (PARTITION BY anonymous_id ORDER BY "timestamp", event_id))
+            WHERE starts OR email IS NOT NULL
+            """);
+        db.Execute("""
+            CREATE TEMP TABLE cookie_emails AS
+            SELECT anonymous_id, count(DISTINCT email) AS emails FROM cookie_marks WHERE email IS NOT NULL GROUP BY anonymous_id
+            """);
+        db.Execute($"""
+            CREATE TEMP TABLE segments AS
+            WITH m AS (
+                SELECT anonymous_id, ts, email,
+                       max(CASE WHEN starts THEN ts END) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_start,
+                       last_value(email IGNORE NULLS) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_email,
+                       max(CASE WHEN email IS NOT NULL THEN ts END) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_email_at
+                FROM cookie_marks
+                WHERE anonymous_id IN (SELECT anonymous_id FROM cookie_emails WHERE emails BETWEEN 2 AND {options.MaxEmailsPerCookie})
+                WINDOW w AS (PARTITION BY anonymous_id ORDER BY ts, event_id)),
+            changes AS (
+                SELECT anonymous_id, greatest(session_start, previous_email_at + INTERVAL 1 MICROSECOND) AS valid_from
+                FROM m WHERE email IS NOT NULL AND previous_email IS NOT NULL AND email <> previous_email)
+            SELECT anonymous_id, CAST(row_number() OVER (PARTITION BY anonymous_id ORDER BY valid_from) AS INTEGER) AS segment, valid_from
+            FROM changes
+            """);
+        db.Execute("DROP TABLE cookie_marks");
+    }
+
+    /// <summary>The edges of the identity graph: identifiers seen together on one event, alias pairs and CRM emails.</summary>
+    private void BuildIdentityGraph(LakeDatabase db)
+    {
+        // Identified events only (a small share of all events), each with the cookie segment it falls in.
+        db.Execute($"""
+            CREATE TEMP TABLE identified AS
+            SELECT i.anonymous_id, i.user_id, i.email, i.previous_id, i.type, i.ts,
+                   CASE WHEN i.anonymous_id IS NULL OR coalesce(c.emails, 0) > {options.MaxEmailsPerCookie} THEN NULL
+                        ELSE 's:' || i.anonymous_id || '#' || coalesce(s.segment, 0) END AS segment_node
+            FROM (SELECT anonymous_id, user_id, email, previous_id, type, "timestamp" AS ts FROM events
+                  WHERE email IS NOT NULL OR user_id IS NOT NULL OR (type = 'alias' AND previous_id IS NOT NULL)) i
+            ASOF LEFT JOIN segments s ON i.anonymous_id = s.anonymous_id AND i.ts >= s.valid_from
+            LEFT JOIN cookie_emails c ON c.anonymous_id = i.anonymous_id
+            """);
+        // Alias previousId: a cookie we have seen links its segment at that time; anything else is a user id.
+        db.Execute("""
+            CREATE TEMP TABLE alias_targets AS
+            SELECT a.user_id, a.ts,
+                   CASE WHEN k.anonymous_id IS NULL THEN 'u:' || a.previous_id
+                        ELSE 's:' || a.previous_id || '#' || coalesce(s.segment, 0) END AS node
+            FROM (SELECT user_id, previous_id, ts FROM identified WHERE type = 'alias' AND previous_id IS NOT NULL AND user_id IS NOT NULL) a
+            LEFT JOIN (SELECT DISTINCT anonymous_id FROM events WHERE anonymous_id IN
+                          (SELECT previous_id FROM identified WHERE type = 'alias')) k ON k.anonymous_id = a.previous_id
+            ASOF LEFT JOIN segments s ON a.previous_id = s.anonymous_id AND a.ts >= s.valid_from
+            """);
+        db.Execute("""
+            CREATE TEMP TABLE edges AS
+            SELECT DISTINCT a, b FROM (
+                SELECT segment_node AS a, 'e:' || email AS b FROM identified WHERE segment_node IS NOT NULL AND email IS NOT NULL
+                UNION ALL SELECT segment_node, 'u:' || user_id FROM identified WHERE segment_node IS NOT NULL AND user_id IS NOT NULL
+                UNION ALL SELECT 'u:' || user_id, 'e:' || email FROM identified WHERE user_id IS NOT NULL AND email IS NOT NULL
+                UNION ALL SELECT 'e:' || email, 'e:' || email FROM identified WHERE email IS NOT NULL
+                UNION ALL SELECT 'u:' || user_id, 'u:' || user_id FROM identified WHERE user_id IS NOT NULL
+                UNION ALL SELECT 'u:' || user_id, node FROM alias_targets
+                UNION ALL SELECT 'e:' || email, 'e:' || email FROM contacts WHERE email IS NOT NULL)
+            """);
+    }
+
+    /// <summary>Union-find over the edges; writes <c>node_person(node, person_id)</c> back.</summary>
+    private static void MergePersons(LakeDatabase db)
+    {
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var nodes = new List<string>();
+        var sets = new UnionFind(1024);
+        int Id(string node)
+        {
+            if (!ids.TryGetValue(node, out var id))
+            {
+                id = sets.Add();
+                ids.Add(node, id);
+                nodes.Add(node);
+            }
+            return id;
+        }
+
+        using (var reader = db.ExecuteReader("SELECT a, b FROM edges"))
+        {
+            while (reader.Read())
+                sets.Union(Id(reader.GetString(0)), Id(reader.GetString(1)));
+        }
+
+        // The canonical node of a set: emails before user ids before cookie segments, then ordinal order.
+        var canonical = new int[nodes.Count];
+        Array.Fill(canonical, -1);
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var root = sets.Find(i);
+            if (canonical[root] < 0 || CompareNodes(nodes[i], nodes[canonical[root]]) < 0)
+                canonical[root] = i;
+        }
+
+        db.Execute("CREATE TEMP TABLE node_person (node VARCHAR NOT NULL, person_id VARCHAR NOT NULL)");
+        using (var appender = db.Connection.CreateAppender("node_person"))
+        {
+            var personOfRoot = new string?[nodes.Count];
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                var root = sets.Find(i);
+                if (personOfRoot[root] is null)
+                {
+                    personOfRoot[root] = PersonIds.Of(nodes[canonical[root]]);
+                }
+                appender.CreateRow().AppendValue(nodes[i]).AppendValue(personOfRoot[root]).EndRow();
+            }
+        }
+        db.Execute("DROP TABLE edges");
+    }
+
+    private static int CompareNodes(string a, string b)
+    {
+        static int Rank(string node) => node[0] switch { 'e' => 0, 'u' => 1, _ => 2 };
+        var byType = Rank(a).CompareTo(Rank(b));
+        return byType != 0 ? byType : string.CompareOrdinal(a, b);
+    }
+
+    /// <summary>
+    /// Every identifier with its person: emails and user ids, each cookie (one row per segment, with the time
+    /// range it applies to; <c>linked</c> is false for a cookie over the email limit) and each CRM contact id.
+    /// </summary>
+    private string IdentitiesQuery => $"""
+        WITH seen AS (
+            SELECT anonymous_id, min("timestamp") AS first_seen_at, max("timestamp") AS last_seen_at
+            FROM events WHERE anonymous_id IS NOT NULL GROUP BY anonymous_id),
+        cookie_rows AS (
+            SELECT seen.anonymous_id, coalesce(s.segment, 0) AS segment,
+                   s.valid_from,
+                   lead(s.valid_from) OVER (PARTITION BY seen.anonymous_id ORDER BY coalesce(s.segment, 0)) AS valid_to,
+                   seen.first_seen_at, seen.last_seen_at,
+                   coalesce(c.emails, 0) <= {options.MaxEmailsPerCookie} AS linked
+            FROM seen
+            LEFT JOIN (SELECT anonymous_id, segment, valid_from FROM segments
+                       UNION ALL SELECT DISTINCT anonymous_id, 0, NULL FROM segments) s ON s.anonymous_id = seen.anonymous_id
+            LEFT JOIN cookie_emails c ON c.anonymous_id = seen.anonymous_id),
+        people AS (
+            SELECT substr(node, 3) AS identifier, CASE WHEN node[1] = 'e' THEN 'email' ELSE 'user_id' END AS identifier_type, person_id
+            FROM node_person WHERE node[1] IN ('e', 'u')),
+        people_seen AS (
+            SELECT 'email' AS identifier_type, email AS identifier, min(ts) AS first_seen_at, max(ts) AS last_seen_at FROM identified WHERE email IS NOT NULL GROUP BY email
+            UNION ALL
+            SELECT 'user_id', user_id, min(ts), max(ts) FROM identified WHERE user_id IS NOT NULL GROUP BY user_id)
+        SELECT coalesce(np.person_id, {PersonIds.Sql("'s:' || r.anonymous_id || '#' || r.segment")}) AS person_id,
+               'anonymous_id' AS identifier_type, r.anonymous_id AS identifier, r.segment,
+               r.valid_from, r.valid_to, r.first_seen_at, r.last_seen_at, r.linked
+        FROM cookie_rows r LEFT JOIN node_person np ON np.node = 's:' || r.anonymous_id || '#' || r.segment
+        UNION ALL
+        SELECT p.person_id, p.identifier_type, p.identifier, NULL, NULL, NULL, ps.first_seen_at, ps.last_seen_at, true
+        FROM people p LEFT JOIN people_seen ps USING (identifier_type, identifier)
+        UNION ALL
+        SELECT np.person_id, 'contact_id', c.contact_id, NULL, NULL, NULL, NULL, NULL, true
+        FROM contacts c JOIN node_person np ON np.node = 'e:' || c.email WHERE c.contact_id IS NOT NULL
+        ORDER BY person_id, identifier_type, identifier, segment
+        """;
+
+    /// <summary>
+    /// Events with their person, then sessions per person and device (cookie segment). A session starts after
+    /// the inactivity timeout, at midnight when asked, and when a campaign hit (anything but direct: UTMs, a
+    /// click id, an external referrer) carries another source/medium/campaign/content/term/click id than the
+    /// session's. Direct hits, own-domain navigation and referral exclusions continue the session.
+    /// </summary>
+    private string SessionsQuery()
+    {
+        var midnight = options.SplitAtMidnight
+            ? $" OR date_trunc('day', timezone({LakeDatabase.Literal(options.TimeZone)}, ts::TIMESTAMPTZ)) <> date_trunc('day', timezone({LakeDatabase.Literal(options.TimeZone)}, CAST(lag(ts) OVER w AS TIMESTAMPTZ)))"
+            : "";
+        return $"""
+            WITH located AS (
+                SELECT e.event_id, e."timestamp" AS ts, e.anonymous_id, e.user_id, e.email, e.source, e.medium, e.campaign,
+                       e.content, e.term, e.click_id, e.channel, e.referrer_host, e.page_path, e.referral_excluded,
+                       CASE WHEN e.anonymous_id IS NOT NULL THEN 's:' || e.anonymous_id || '#' || coalesce(s.segment, 0) END AS segment_node
+                FROM (SELECT * FROM events WHERE type <> 'alias') e
+                ASOF LEFT JOIN segments s ON e.anonymous_id = s.anonymous_id AND e."timestamp" >= s.valid_from),
+            owned AS (
+                SELECT l.*,
+                       coalesce(l.segment_node, 'u:' || l.user_id, 'e:' || l.email) AS device,
+                       coalesce(np.person_id, {PersonIds.Sql("coalesce(l.segment_node, 'u:' || l.user_id, 'e:' || l.email)")}) AS person_id
+                FROM located l
+                LEFT JOIN node_person np ON np.node = CASE WHEN l.email IS NOT NULL THEN 'e:' || l.email
+                                                           WHEN l.user_id IS NOT NULL THEN 'u:' || l.user_id
+                                                           ELSE l.segment_node END),
+            gaps AS (
+                SELECT *,
+                       coalesce(ts - lag(ts) OVER w > {Timeout}{midnight}, true) AS gap_start,
+                       (coalesce(source, '(direct)') <> '(direct)' OR coalesce(medium, '(none)') <> '(none)'
+                        OR campaign IS NOT NULL OR click_id IS NOT NULL) AS campaign_hit
+                FROM owned WINDOW w AS (PARTITION BY person_id, device ORDER BY ts, event_id)),
+            marked AS (
+                SELECT *,
+                       CASE WHEN campaign_hit THEN concat_ws(chr(31), coalesce(source, ''), coalesce(medium, ''), coalesce(campaign, ''),
+                                                               coalesce(content, ''), coalesce(term, ''), coalesce(click_id, ''))
+                            WHEN gap_start THEN '(direct)' END AS traffic
+                FROM gaps),
+            flagged AS (
+                SELECT *,
+                       gap_start OR (campaign_hit AND traffic IS DISTINCT FROM
+                           last_value(traffic IGNORE NULLS) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) AS session_start
+                FROM marked WINDOW w AS (PARTITION BY person_id, device ORDER BY ts, event_id)),
+            numbered AS (
+                SELECT *, sum(CAST(session_start AS INTEGER)) OVER (PARTITION BY person_id, device ORDER BY ts, event_id
+                                                                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_no
+                FROM flagged)
+            SELECT 's-' || substr(md5(first(event_id) FILTER (WHERE session_start)), 1, 16) AS session_id,
+                   person_id,
+                   first(anonymous_id) FILTER (WHERE session_start) AS anonymous_id,
+                   min(ts) AS started_at, max(ts) AS ended_at, count(*) AS event_count,
+                   first(event_id) FILTER (WHERE session_start) AS first_event_id,
+                   first(page_path) FILTER (WHERE session_start) AS landing_page,
+                   first(referrer_host) FILTER (WHERE session_start) AS referrer_host,
+                   first(channel) FILTER (WHERE session_start) AS channel,
+                   first(source) FILTER (WHERE session_start) AS source,
+                   first(medium) FILTER (WHERE session_start) AS medium,
+                   first(campaign) FILTER (WHERE session_start) AS campaign,
+                   first(content) FILTER (WHERE session_start) AS content,
+                   first(term) FILTER (WHERE session_start) AS term,
+                   first(click_id) FILTER (WHERE session_start) AS click_id,
+                   coalesce(first(referral_excluded) FILTER (WHERE session_start), false) AS referral_excluded
+            FROM numbered
+            GROUP BY person_id, device, session_no
+            ORDER BY person_id, started_at
+            """;
+    }
+
+    /// <summary>
+    /// A touchpoint per session, except sessions that began on an own-domain or excluded referrer (a return
+    /// from a payment provider after the timeout): those continue an earlier touch and credit nothing new.
+    /// </summary>
+    private static string TouchpointsQuery(DerivedTableWriter output) => $"""
+        SELECT 't-' || substr(session_id, 3) AS touchpoint_id, person_id, session_id, first_event_id AS event_id,
+               started_at AS "timestamp", channel, source, medium, campaign, content, term, landing_page, referrer_host, click_id
+        FROM read_parquet({LakeDatabase.Literal(output.StagedGlob("sessions"))})
+        WHERE NOT referral_excluded
+        ORDER BY person_id, "timestamp", event_id
+        """;
+
+    private static StitchSummary Summarize(LakeDatabase db, DerivedTableWriter output, List<StitchStep> steps)
+    {
+        long Count(string sql) => Convert.ToInt64(db.ExecuteScalar(sql), CultureInfo.InvariantCulture);
+        var identities = LakeDatabase.Literal(output.StagedGlob("identities"));
+        var sessions = LakeDatabase.Literal(output.StagedGlob("sessions"));
+        var touchpoints = LakeDatabase.Literal(output.StagedGlob("touchpoints"));
+        return new StitchSummary(
+            Events: Count("SELECT count(*) FROM events WHERE type <> 'alias'"),
+            Persons: Count($"SELECT count(DISTINCT person_id) FROM read_parquet({identities})"),
+            IdentifiedPersons: Count($"SELECT count(DISTINCT person_id) FROM read_parquet({identities}) WHERE identifier_type = 'email'"),
+            Identities: Count($"SELECT count(*) FROM read_parquet({identities})"),
+            SplitCookies: Count("SELECT count(DISTINCT anonymous_id) FROM segments"),
+            UnlinkableCookies: Count($"SELECT count(*) FROM read_parquet({identities}) WHERE NOT linked AND identifier_type = 'anonymous_id'"),
+            Sessions: Count($"SELECT count(*) FROM read_parquet({sessions})"),
+            Touchpoints: Count($"SELECT count(*) FROM read_parquet({touchpoints})"),
+            Steps: steps);
+    }
+
+    private static void TryDelete(string dir)
+    {
+        try
+        {
+            if (Directory.Exists(dir))
+                Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // DuckDB's spill files; staging is never read.
+        }
+    }
+}

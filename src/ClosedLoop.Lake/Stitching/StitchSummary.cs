@@ -1,0 +1,16 @@
+namespace ClosedLoop.Lake.Stitching;
+
+/// <summary>What a stitch run built, as printed at its end.</summary>
+public sealed record StitchSummary(
+    long Events,
+    long Persons,
+    long IdentifiedPersons,
+    long Identities,
+    long SplitCookies,
+    long UnlinkableCookies,
+    long Sessions,
+    long Touchpoints,
+    IReadOnlyList<StitchStep> Steps);
+
+/// <summary>One timed step of a run, for the log.</summary>
+public sealed record StitchStep(string Name, TimeSpan Elapsed);
