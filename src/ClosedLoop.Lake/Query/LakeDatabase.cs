@@ -106,7 +106,7 @@ public sealed class LakeDatabase : IDisposable
     {
         ArgumentNullException.ThrowIfNull(sql);
         ArgumentNullException.ThrowIfNull(path);
-        Execute($"COPY ({TrimStatement(sql)}) TO {Literal(Path.GetFullPath(path))} (FORMAT parquet, COMPRESSION zstd)");
+        Execute($"COPY ({TrimStatement(sql)}) TO {Literal(Path.GetFullPath(path))} (FORMAT parquet, COMPRESSION snappy)");
     }
 
     /// <summary>A SQL error as a user error: DuckDB's message, no stack trace.</summary>

@@ -48,13 +48,14 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
             MergePersons(db);
             Step("union-find");
 
-            using var output = new DerivedTableWriter(lake);
-            output.Write(db, "identities", IdentitiesQuery);
-            Step("identities");
-            output.Write(db, "sessions", SessionsQuery());
+            BuildSessions(db);
             Step("sessions");
-            output.Write(db, "touchpoints", TouchpointsQuery(output));
-            Step("touchpoints");
+
+            using var output = new DerivedTableWriter(lake);
+            output.Write(db, "sessions", "SELECT * EXCLUDE (segment) FROM stitched_sessions");
+            output.Write(db, "touchpoints", TouchpointsQuery);
+            output.Write(db, "identities", IdentitiesQuery);
+            Step("write tables");
             var summary = Summarize(db, output, steps);
             output.Publish();
             return summary;
@@ -83,18 +84,21 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
     /// </summary>
     private void BuildCookieSegments(LakeDatabase db)
     {
-        db.Execute($"""
-            CREATE TEMP TABLE cookie_marks AS
-            SELECT anonymous_id, ts, event_id, email, starts FROM (
-                SELECT anonymous_id, "timestamp" AS ts, event_id, email,
-                       coalesce("timestamp" - lag("timestamp") OVER w > {Timeout}, true) AS starts
-                FROM events WHERE anonymous_id IS NOT NULL AND type <> 'alias'
-                WINDOW w AS (PARTITION BY anonymous_id ORDER BY "timestamp", event_id))
-            WHERE starts OR email IS NOT NULL
-            """);
         db.Execute("""
             CREATE TEMP TABLE cookie_emails AS
-            SELECT anonymous_id, count(DISTINCT email) AS emails FROM cookie_marks WHERE email IS NOT NULL GROUP BY anonymous_id
+            SELECT anonymous_id, count(DISTINCT email) AS emails FROM events
+            WHERE email IS NOT NULL AND anonymous_id IS NOT NULL GROUP BY anonymous_id
+            """);
+        // Only cookies that showed two or more emails need their events in order (a small share of all cookies).
+        db.Execute($"""
+            CREATE TEMP TABLE cookie_marks AS
+            SELECT anonymous_id, ts, event_key, email, starts FROM (
+                SELECT anonymous_id, "timestamp" AS ts, event_key, email,
+                       coalesce("timestamp" - lag("timestamp") OVER w > {Timeout}, true) AS starts
+                FROM events
+                WHERE type <> 'alias' AND anonymous_id IN (SELECT anonymous_id FROM cookie_emails WHERE emails BETWEEN 2 AND {options.MaxEmailsPerCookie})
+                WINDOW w AS (PARTITION BY anonymous_id ORDER BY "timestamp", event_key))
+            WHERE starts OR email IS NOT NULL
             """);
         db.Execute($"""
             CREATE TEMP TABLE segments AS
@@ -104,8 +108,7 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
                        last_value(email IGNORE NULLS) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_email,
                        max(CASE WHEN email IS NOT NULL THEN ts END) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_email_at
                 FROM cookie_marks
-                WHERE anonymous_id IN (SELECT anonymous_id FROM cookie_emails WHERE emails BETWEEN 2 AND {options.MaxEmailsPerCookie})
-                WINDOW w AS (PARTITION BY anonymous_id ORDER BY ts, event_id)),
+                WINDOW w AS (PARTITION BY anonymous_id ORDER BY ts, event_key)),
             changes AS (
                 SELECT anonymous_id, greatest(session_start, previous_email_at + INTERVAL 1 MICROSECOND) AS valid_from
                 FROM m WHERE email IS NOT NULL AND previous_email IS NOT NULL AND email <> previous_email)
@@ -216,18 +219,19 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
     /// </summary>
     private string IdentitiesQuery => $"""
         WITH seen AS (
-            SELECT anonymous_id, min("timestamp") AS first_seen_at, max("timestamp") AS last_seen_at
-            FROM events WHERE anonymous_id IS NOT NULL GROUP BY anonymous_id),
+            SELECT anonymous_id, min(started_at) AS first_seen_at, max(ended_at) AS last_seen_at
+            FROM stitched_sessions WHERE anonymous_id IS NOT NULL GROUP BY anonymous_id),
+        ranges AS (
+            SELECT anonymous_id, segment, valid_from,
+                   lead(valid_from) OVER (PARTITION BY anonymous_id ORDER BY segment) AS valid_to
+            FROM (SELECT anonymous_id, segment, valid_from FROM segments
+                  UNION ALL SELECT DISTINCT anonymous_id, 0, NULL FROM segments)),
         cookie_rows AS (
-            SELECT seen.anonymous_id, coalesce(s.segment, 0) AS segment,
-                   s.valid_from,
-                   lead(s.valid_from) OVER (PARTITION BY seen.anonymous_id ORDER BY coalesce(s.segment, 0)) AS valid_to,
-                   seen.first_seen_at, seen.last_seen_at,
-                   coalesce(c.emails, 0) <= {options.MaxEmailsPerCookie} AS linked
+            SELECT seen.anonymous_id, coalesce(r.segment, 0) AS segment, r.valid_from, r.valid_to,
+                   seen.first_seen_at, seen.last_seen_at, u.anonymous_id IS NULL AS linked
             FROM seen
-            LEFT JOIN (SELECT anonymous_id, segment, valid_from FROM segments
-                       UNION ALL SELECT DISTINCT anonymous_id, 0, NULL FROM segments) s ON s.anonymous_id = seen.anonymous_id
-            LEFT JOIN cookie_emails c ON c.anonymous_id = seen.anonymous_id),
+            LEFT JOIN ranges r ON r.anonymous_id = seen.anonymous_id
+            LEFT JOIN unlinkable_cookies u ON u.anonymous_id = seen.anonymous_id),
         people AS (
             SELECT substr(node, 3) AS identifier, CASE WHEN node[1] = 'e' THEN 'email' ELSE 'user_id' END AS identifier_type, person_id
             FROM node_person WHERE node[1] IN ('e', 'u')),
@@ -245,103 +249,116 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
         UNION ALL
         SELECT np.person_id, 'contact_id', c.contact_id, NULL, NULL, NULL, NULL, NULL, true
         FROM contacts c JOIN node_person np ON np.node = 'e:' || c.email WHERE c.contact_id IS NOT NULL
-        ORDER BY person_id, identifier_type, identifier, segment
         """;
 
     /// <summary>
-    /// Events with their person, then sessions per person and device (cookie segment). A session starts after
-    /// the inactivity timeout, at midnight when asked, and when a campaign hit (anything but direct: UTMs, a
-    /// click id, an external referrer) carries another source/medium/campaign/content/term/click id than the
-    /// session's. Direct hits, own-domain navigation and referral exclusions continue the session.
+    /// Sessions per device: a cookie segment, or for events without a cookie their user id or email. A cookie over
+    /// the email limit is split further by each event's own email or user id, since it links nobody. The window
+    /// passes run over narrow rows (a 64-bit device key, time, event key, a campaign-hit flag and a hash of the
+    /// traffic fields); the landing event's columns are joined back once per session.
+    /// A session starts after the inactivity timeout, at midnight when asked, and when a campaign hit (anything
+    /// but direct: UTMs, a click id, an external referrer) carries another source/medium/campaign/content/term/
+    /// click id than the session's. Direct hits, own-domain navigation and referral exclusions continue it.
     /// </summary>
-    private string SessionsQuery()
+    private void BuildSessions(LakeDatabase db)
     {
-        var midnight = options.SplitAtMidnight
-            ? $" OR date_trunc('day', timezone({LakeDatabase.Literal(options.TimeZone)}, ts::TIMESTAMPTZ)) <> date_trunc('day', timezone({LakeDatabase.Literal(options.TimeZone)}, CAST(lag(ts) OVER w AS TIMESTAMPTZ)))"
-            : "";
-        return $"""
+        db.Execute($"CREATE TEMP TABLE unlinkable_cookies AS SELECT anonymous_id FROM cookie_emails WHERE emails > {options.MaxEmailsPerCookie}");
+        db.Execute($"""
+            CREATE TEMP TABLE device_events AS
             WITH located AS (
-                SELECT e.event_id, e."timestamp" AS ts, e.anonymous_id, e.user_id, e.email, e.source, e.medium, e.campaign,
-                       e.content, e.term, e.click_id, e.channel, e.referrer_host, e.page_path, e.referral_excluded,
-                       CASE WHEN e.anonymous_id IS NOT NULL THEN 's:' || e.anonymous_id || '#' || coalesce(s.segment, 0) END AS segment_node
-                FROM (SELECT * FROM events WHERE type <> 'alias') e
-                ASOF LEFT JOIN segments s ON e.anonymous_id = s.anonymous_id AND e."timestamp" >= s.valid_from),
-            owned AS (
-                SELECT l.*,
-                       coalesce(l.segment_node, 'u:' || l.user_id, 'e:' || l.email) AS device,
-                       coalesce(np.person_id, {PersonIds.Sql("coalesce(l.segment_node, 'u:' || l.user_id, 'e:' || l.email)")}) AS person_id
-                FROM located l
-                LEFT JOIN node_person np ON np.node = CASE WHEN l.email IS NOT NULL THEN 'e:' || l.email
-                                                           WHEN l.user_id IS NOT NULL THEN 'u:' || l.user_id
-                                                           ELSE l.segment_node END),
-            gaps AS (
+                SELECT e.event_key, e."timestamp" AS ts, e.anonymous_id, 0 AS segment, e.email, e.user_id, e.source, e.medium,
+                       e.campaign, e.content, e.term, e.click_id
+                FROM events e ANTI JOIN (SELECT DISTINCT anonymous_id FROM segments) x ON x.anonymous_id = e.anonymous_id
+                WHERE e.type <> 'alias'
+                UNION ALL
+                SELECT e.event_key, e."timestamp", e.anonymous_id, coalesce(s.segment, 0), e.email, e.user_id, e.source, e.medium,
+                       e.campaign, e.content, e.term, e.click_id
+                FROM (SELECT * FROM events WHERE type <> 'alias' AND anonymous_id IN (SELECT anonymous_id FROM segments)) e
+                ASOF LEFT JOIN segments s ON e.anonymous_id = s.anonymous_id AND e."timestamp" >= s.valid_from)
+            SELECT hash(l.anonymous_id, l.segment,
+                        CASE WHEN l.anonymous_id IS NULL OR l.anonymous_id IN (SELECT anonymous_id FROM unlinkable_cookies)
+                             THEN coalesce('e:' || l.email, 'u:' || l.user_id) END) AS device,
+                   l.ts, l.event_key,
+                   (coalesce(l.source, '(direct)') <> '(direct)' OR coalesce(l.medium, '(none)') <> '(none)'
+                    OR l.campaign IS NOT NULL OR l.click_id IS NOT NULL) AS campaign_hit,
+                   hash(l.source, l.medium, l.campaign, l.content, l.term, l.click_id) AS traffic,
+                   l.segment
+            FROM located l
+            """);
+        var zone = LakeDatabase.Literal(options.TimeZone);
+        var midnight = options.SplitAtMidnight
+            ? $" OR date_trunc('day', timezone({zone}, CAST(ts AS TIMESTAMPTZ))) <> date_trunc('day', timezone({zone}, CAST(lag(ts) OVER w AS TIMESTAMPTZ)))"
+            : "";
+        db.Execute($"""
+            CREATE TEMP TABLE session_spans AS
+            WITH gaps AS (
+                SELECT device, ts, event_key, campaign_hit, traffic, segment,
+                       coalesce(ts - lag(ts) OVER w > {Timeout}{midnight}, true) AS gap_start
+                FROM device_events WINDOW w AS (PARTITION BY device ORDER BY ts, event_key)),
+            starts AS (
                 SELECT *,
-                       coalesce(ts - lag(ts) OVER w > {Timeout}{midnight}, true) AS gap_start,
-                       (coalesce(source, '(direct)') <> '(direct)' OR coalesce(medium, '(none)') <> '(none)'
-                        OR campaign IS NOT NULL OR click_id IS NOT NULL) AS campaign_hit
-                FROM owned WINDOW w AS (PARTITION BY person_id, device ORDER BY ts, event_id)),
-            marked AS (
-                SELECT *,
-                       CASE WHEN campaign_hit THEN concat_ws(chr(31), coalesce(source, ''), coalesce(medium, ''), coalesce(campaign, ''),
-                                                               coalesce(content, ''), coalesce(term, ''), coalesce(click_id, ''))
-                            WHEN gap_start THEN '(direct)' END AS traffic
-                FROM gaps),
-            flagged AS (
-                SELECT *,
-                       gap_start OR (campaign_hit AND traffic IS DISTINCT FROM
-                           last_value(traffic IGNORE NULLS) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) AS session_start
-                FROM marked WINDOW w AS (PARTITION BY person_id, device ORDER BY ts, event_id)),
+                       gap_start OR (campaign_hit AND
+                           -- 0 stands for "direct" at the start of a session opened by the timeout.
+                           CASE WHEN campaign_hit THEN traffic WHEN gap_start THEN 0 END IS DISTINCT FROM
+                           last_value(CASE WHEN campaign_hit THEN traffic WHEN gap_start THEN 0 END IGNORE NULLS)
+                               OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) AS session_start
+                FROM gaps WINDOW w AS (PARTITION BY device ORDER BY ts, event_key)),
             numbered AS (
-                SELECT *, sum(CAST(session_start AS INTEGER)) OVER (PARTITION BY person_id, device ORDER BY ts, event_id
+                SELECT *, sum(CAST(session_start AS INTEGER)) OVER (PARTITION BY device ORDER BY ts, event_key
                                                                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_no
-                FROM flagged)
-            SELECT 's-' || substr(md5(first(event_id) FILTER (WHERE session_start)), 1, 16) AS session_id,
-                   person_id,
-                   first(anonymous_id) FILTER (WHERE session_start) AS anonymous_id,
-                   min(ts) AS started_at, max(ts) AS ended_at, count(*) AS event_count,
-                   first(event_id) FILTER (WHERE session_start) AS first_event_id,
-                   first(page_path) FILTER (WHERE session_start) AS landing_page,
-                   first(referrer_host) FILTER (WHERE session_start) AS referrer_host,
-                   first(channel) FILTER (WHERE session_start) AS channel,
-                   first(source) FILTER (WHERE session_start) AS source,
-                   first(medium) FILTER (WHERE session_start) AS medium,
-                   first(campaign) FILTER (WHERE session_start) AS campaign,
-                   first(content) FILTER (WHERE session_start) AS content,
-                   first(term) FILTER (WHERE session_start) AS term,
-                   first(click_id) FILTER (WHERE session_start) AS click_id,
-                   coalesce(first(referral_excluded) FILTER (WHERE session_start), false) AS referral_excluded
-            FROM numbered
-            GROUP BY person_id, device, session_no
-            ORDER BY person_id, started_at
-            """;
+                FROM starts)
+            SELECT arg_min(event_key, (ts, event_key)) AS first_event_key, any_value(segment) AS segment,
+                   min(ts) AS started_at, max(ts) AS ended_at, count(*) AS event_count
+            FROM numbered GROUP BY device, session_no
+            """);
+        db.Execute("DROP TABLE device_events");
+        db.Execute($"CREATE TEMP TABLE stitched_sessions AS {SessionsQuery}");
+        db.Execute("DROP TABLE session_spans");
     }
+
+    /// <summary>The sessions with their landing event's columns and their person (the device's, or the event's own).</summary>
+    private string SessionsQuery => $"""
+        WITH landed AS (
+            SELECT sp.*, e.event_id AS first_event_id, e.anonymous_id, e.email, e.user_id, e.page_path, e.referrer_host, e.channel,
+                   e.source, e.medium, e.campaign, e.content, e.term, e.click_id, e.referral_excluded,
+                   CASE WHEN e.anonymous_id IS NOT NULL AND e.anonymous_id NOT IN (SELECT anonymous_id FROM unlinkable_cookies)
+                        THEN 's:' || e.anonymous_id || '#' || sp.segment END AS linked_segment,
+                   CASE WHEN e.anonymous_id IS NOT NULL THEN 's:' || e.anonymous_id || '#' || sp.segment END AS segment_node
+            FROM session_spans sp
+            JOIN events e ON e.event_key = sp.first_event_key)
+        SELECT 's-' || lower(hex(l.first_event_key)) AS session_id,
+               coalesce(np.person_id, {PersonIds.Sql("coalesce(l.segment_node, 'u:' || l.user_id, 'e:' || l.email)")}) AS person_id,
+               l.anonymous_id, l.started_at, l.ended_at, l.event_count, l.first_event_id, l.page_path AS landing_page,
+               l.referrer_host, l.channel, l.source, l.medium, l.campaign, l.content, l.term, l.click_id,
+               coalesce(l.referral_excluded, false) AS referral_excluded, l.segment
+        FROM landed l
+        LEFT JOIN node_person np ON np.node = coalesce(l.linked_segment, 'e:' || l.email, 'u:' || l.user_id)
+        """;
 
     /// <summary>
     /// A touchpoint per session, except sessions that began on an own-domain or excluded referrer (a return
     /// from a payment provider after the timeout): those continue an earlier touch and credit nothing new.
     /// </summary>
-    private static string TouchpointsQuery(DerivedTableWriter output) => $"""
+    private const string TouchpointsQuery = """
         SELECT 't-' || substr(session_id, 3) AS touchpoint_id, person_id, session_id, first_event_id AS event_id,
                started_at AS "timestamp", channel, source, medium, campaign, content, term, landing_page, referrer_host, click_id
-        FROM read_parquet({LakeDatabase.Literal(output.StagedGlob("sessions"))})
+        FROM stitched_sessions
         WHERE NOT referral_excluded
-        ORDER BY person_id, "timestamp", event_id
         """;
 
     private static StitchSummary Summarize(LakeDatabase db, DerivedTableWriter output, List<StitchStep> steps)
     {
         long Count(string sql) => Convert.ToInt64(db.ExecuteScalar(sql), CultureInfo.InvariantCulture);
         var identities = LakeDatabase.Literal(output.StagedGlob("identities"));
-        var sessions = LakeDatabase.Literal(output.StagedGlob("sessions"));
         var touchpoints = LakeDatabase.Literal(output.StagedGlob("touchpoints"));
         return new StitchSummary(
-            Events: Count("SELECT count(*) FROM events WHERE type <> 'alias'"),
+            Events: Count("SELECT CAST(coalesce(sum(event_count), 0) AS BIGINT) FROM stitched_sessions"),
             Persons: Count($"SELECT count(DISTINCT person_id) FROM read_parquet({identities})"),
             IdentifiedPersons: Count($"SELECT count(DISTINCT person_id) FROM read_parquet({identities}) WHERE identifier_type = 'email'"),
             Identities: Count($"SELECT count(*) FROM read_parquet({identities})"),
             SplitCookies: Count("SELECT count(DISTINCT anonymous_id) FROM segments"),
             UnlinkableCookies: Count($"SELECT count(*) FROM read_parquet({identities}) WHERE NOT linked AND identifier_type = 'anonymous_id'"),
-            Sessions: Count($"SELECT count(*) FROM read_parquet({sessions})"),
+            Sessions: Count("SELECT count(*) FROM stitched_sessions"),
             Touchpoints: Count($"SELECT count(*) FROM read_parquet({touchpoints})"),
             Steps: steps);
     }
