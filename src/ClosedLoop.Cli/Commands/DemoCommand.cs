@@ -10,6 +10,7 @@ using ClosedLoop.Lake.Loading;
 using ClosedLoop.Lake.Query;
 using ClosedLoop.Lake.Query.Output;
 using ClosedLoop.Lake.Reports;
+using ClosedLoop.Lake.Stitching;
 using ClosedLoop.Lake.Synthetic;
 
 namespace ClosedLoop.Cli.Commands;
@@ -119,6 +120,9 @@ internal static class DemoCommand
         var spend = await CrmLoader.LoadAsync(lake, CrmTable.Spend, Path.Combine(run.Data, "spend.csv"), ct);
         log.WriteLine(Invariant($"loaded {contacts.Loaded:N0} contacts, {deals.Loaded:N0} deals, {spend.Loaded:N0} spend rows ({clock.Elapsed.TotalSeconds:F1} s)"));
 
+        var stitched = StitchCommand.Stitch(lake, new StitchOptions(), ct, quiet: true);
+        log.WriteLine(Invariant($"{StitchCommand.Describe(stitched)} ({clock.Elapsed.TotalSeconds:F1} s)"));
+
         using (var db = LakeDatabase.Open(lake))
             await WriteReportAsync(db, run.Format, ct);
         log.WriteLine(Invariant($"demo: done in {clock.Elapsed.TotalSeconds:F1} s"));
@@ -128,6 +132,7 @@ internal static class DemoCommand
             log.WriteLine($"data kept in {run.Data}, lake in {run.Lake}; explore it with, for example:");
             log.WriteLine($"  closedloop sql --lake {Quote(run.Lake)} \"select channel, count(*) from events group by all order by 2 desc\"");
             log.WriteLine($"  closedloop sql --lake {Quote(run.Lake)} \"select status, count(*), sum(amount) from deals group by all\"");
+            log.WriteLine($"  closedloop journey --lake {Quote(run.Lake)} --email \"$(closedloop sql --lake {Quote(run.Lake)} --format csv \"select email from contacts limit 1\" | tail -1)\"");
         }
     }
 

@@ -30,11 +30,14 @@ internal static class JourneyCommand
             var json = parse.GetValue(format) is { } f ? f == "json" : Console.IsOutputRedirected;
             using var db = LakeDatabase.Open(lake);
             var person = PersonJourneyQuery.FindPerson(db, parse.GetValue(email)!);
-            await using var stdout = Console.OpenStandardOutput();
+            // A journey is small: render it whole, then write it through Console.Out (redirectable, testable in-process).
+            using var buffer = new MemoryStream();
             if (json)
-                await WriteJsonAsync(db, person, stdout, ct);
+                await WriteJsonAsync(db, person, buffer, ct);
             else
-                await WriteTablesAsync(db, person, stdout, ct);
+                await WriteTablesAsync(db, person, buffer, ct);
+            await Console.Out.WriteAsync(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+            await Console.Out.FlushAsync(ct);
             return CliHost.Success;
         });
         return command;

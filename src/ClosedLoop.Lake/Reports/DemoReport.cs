@@ -4,8 +4,9 @@ namespace ClosedLoop.Lake.Reports;
 public sealed record ReportSection(string Key, string Title, string Sql);
 
 /// <summary>
-/// The closed-loop report of <c>closedloop demo</c>: traffic, leads and won revenue per channel, straight
-/// from the raw views (events, contacts, deals, spend), so it needs no stitching or attribution run.
+/// The closed-loop report of <c>closedloop demo</c>: traffic, stitched touchpoints, leads and won revenue per
+/// channel. Leads and revenue still come straight from the raw views (events, contacts, deals, spend) until
+/// attribution lands.
 /// Lives in Lake, not the CLI, so the HTTP API can serve the same numbers.
 /// </summary>
 /// <remarks>
@@ -30,6 +31,16 @@ public static class DemoReport
         FROM events
         GROUP BY 1
         ORDER BY events DESC, channel
+        """);
+
+    /// <summary>Stitched touchpoints (session starts) per channel: how many, and how many persons they reached.</summary>
+    public static readonly ReportSection Touchpoints = new("touchpoints", "Touchpoints per channel (stitched sessions)", """
+        SELECT channel,
+               count(*)                  AS touchpoints,
+               count(DISTINCT person_id) AS persons
+        FROM touchpoints
+        GROUP BY 1
+        ORDER BY touchpoints DESC, channel
         """);
 
     /// <summary>Leads per first-touch channel: the earliest channelled event of the lead's cookies at or before lead_at.</summary>
@@ -129,7 +140,7 @@ public static class DemoReport
         """);
 
     /// <summary>Every section, in the order the report prints them.</summary>
-    public static readonly IReadOnlyList<ReportSection> Sections = [Traffic, Leads, Revenue];
+    public static readonly IReadOnlyList<ReportSection> Sections = [Traffic, Touchpoints, Leads, Revenue];
 
     // Shared CTEs. A touch is a page view that arrived from somewhere: track and identify events carry no
     // referrer, and internal navigation (referral_excluded) is tagged Direct by the enricher; counting

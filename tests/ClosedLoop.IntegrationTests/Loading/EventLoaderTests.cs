@@ -53,6 +53,23 @@ public sealed class EventLoaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Time_range_filters_see_every_row_because_the_timestamp_statistics_are_right()
+    {
+        // Parquet.Net 6.1 wrote microsecond columns with millisecond min/max statistics, and DuckDB folded
+        // "timestamp >= X" to false from them; the lake stores milliseconds so readers can trust the statistics.
+        var lines = Enumerable.Range(0, 24).Select(h =>
+            $$"""{"event_id":"h{{h}}","timestamp":"2026-03-01T{{h:D2}}:30:00.123Z","anonymous_id":"c1","url":"https://acme.example/"}""");
+        await Loader().LoadAsync([_lake.WriteFile("day.ndjson", string.Join('\n', lines) + "\n")]);
+
+        var glob = $"read_parquet('{_lake.EventsGlob}')";
+        Assert.Equal(12, _lake.Scalar($"select count(*) from {glob} where timestamp >= TIMESTAMP '2026-03-01 12:00:00'"));
+        Assert.Equal(1, _lake.Scalar($"select count(*) from {glob} where timestamp = TIMESTAMP '2026-03-01 05:30:00.123'"));
+        var stats = _lake.Query($"select stats_min, stats_max from parquet_metadata('{_lake.EventsGlob}') where path_in_schema = 'timestamp'").Single();
+        Assert.Equal("2026-03-01 00:30:00.123", stats[0]);
+        Assert.Equal("2026-03-01 23:30:00.123", stats[1]);
+    }
+
+    [Fact]
     public async Task Loading_the_same_file_twice_adds_nothing()
     {
         var file = _lake.WriteFile("twice.ndjson", Event("e1") + "\n" + Event("e2") + "\n" + Event("e1") + "\n");
