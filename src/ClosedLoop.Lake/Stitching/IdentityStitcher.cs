@@ -293,7 +293,11 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
             CREATE TEMP TABLE session_spans AS
             WITH gaps AS (
                 SELECT device, ts, event_key, campaign_hit, traffic, segment,
-                       coalesce(ts - lag(ts) OVER w > {Timeout}{midnight}, true) AS gap_start
+                       coalesce(ts - lag(ts) OVER w > {Timeout}{midnight}, true) AS gap_start,
+                       lag(ts) OVER w AS previous_ts,
+                       row_number() OVER w AS rn,
+                       count(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS device_events,
+                       last_value(ts) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS device_last_ts
                 FROM device_events WINDOW w AS (PARTITION BY device ORDER BY ts, event_key)),
             starts AS (
                 SELECT *,
@@ -302,14 +306,13 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
                            CASE WHEN campaign_hit THEN traffic WHEN gap_start THEN 0 END IS DISTINCT FROM
                            last_value(CASE WHEN campaign_hit THEN traffic WHEN gap_start THEN 0 END IGNORE NULLS)
                                OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) AS session_start
-                FROM gaps WINDOW w AS (PARTITION BY device ORDER BY ts, event_key)),
-            numbered AS (
-                SELECT *, sum(CAST(session_start AS INTEGER)) OVER (PARTITION BY device ORDER BY ts, event_key
-                                                                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_no
-                FROM starts)
-            SELECT arg_min(event_key, (ts, event_key)) AS first_event_key, any_value(segment) AS segment,
-                   min(ts) AS started_at, max(ts) AS ended_at, count(*) AS event_count
-            FROM numbered GROUP BY device, session_no
+                FROM gaps WINDOW w AS (PARTITION BY device ORDER BY ts, event_key))
+            -- Only session starts go on: a session ends just before the next start (whose previous_ts is its end).
+            SELECT event_key AS first_event_key, segment, ts AS started_at,
+                   coalesce(lead(previous_ts) OVER s, device_last_ts) AS ended_at,
+                   coalesce(lead(rn) OVER s, device_events + 1) - rn AS event_count
+            FROM starts WHERE session_start
+            WINDOW s AS (PARTITION BY device ORDER BY rn)
             """);
         db.Execute("DROP TABLE device_events");
         db.Execute($"CREATE TEMP TABLE stitched_sessions AS {SessionsQuery}");

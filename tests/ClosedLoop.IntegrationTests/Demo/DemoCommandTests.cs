@@ -67,8 +67,10 @@ public sealed partial class DemoCommandTests : IDisposable
         Assert.DoesNotContain("generated", result.Out, StringComparison.Ordinal);
 
         var sections = Sections(result.Out);
-        Assert.Equal(new[] { "traffic", "leads", "revenue" }, sections.Keys);
+        Assert.Equal(new[] { "traffic", "touchpoints", "leads", "revenue" }, sections.Keys);
         Assert.Equal("channel,events,cookies", sections["traffic"][0]);
+        Assert.Equal("channel,touchpoints,persons", sections["touchpoints"][0]);
+        Assert.True(sections["touchpoints"].Count > 2, "the demo stitches, so touchpoints exist");
         Assert.Equal("channel,leads,share_pct", sections["leads"][0]);
         Assert.StartsWith("channel,first_touch_revenue,last_touch_revenue,spend,", sections["revenue"][0], StringComparison.Ordinal);
         var total = sections["revenue"][^1].Split(',');
