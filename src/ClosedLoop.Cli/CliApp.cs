@@ -15,6 +15,7 @@ internal static class CliApp
         root.Subcommands.Add(LoadCommand.Create());
         root.Subcommands.Add(StitchCommand.Create());
         root.Subcommands.Add(JourneyCommand.Create());
+        root.Subcommands.Add(AttributeCommand.Create());
         root.Subcommands.Add(SqlCommand.Create());
         return root;
     }

@@ -70,6 +70,6 @@ internal static class StitchCommand
 
     public static string Describe(StitchSummary s) => string.Create(CultureInfo.InvariantCulture,
         $"stitched {s.Events:N0} events: {s.Persons:N0} persons ({s.IdentifiedPersons:N0} with an email), {s.Identities:N0} identities, " +
-        $"{s.Sessions:N0} sessions, {s.Touchpoints:N0} touchpoints; {s.SplitCookies:N0} shared cookies split, " +
+        $"{s.Sessions:N0} sessions, {s.Touchpoints:N0} touchpoints, {s.Conversions:N0} conversions; {s.SplitCookies:N0} shared cookies split, " +
         $"{s.UnlinkableCookies:N0} cookies over the email limit not linked");
 }

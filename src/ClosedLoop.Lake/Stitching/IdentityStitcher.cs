@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ClosedLoop.Core.Identity;
+using ClosedLoop.Lake.Attribution;
 using ClosedLoop.Lake.Derived;
 using ClosedLoop.Lake.Query;
 
@@ -50,11 +51,14 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
 
             BuildSessions(db);
             Step("sessions");
+            db.Execute(ConversionsSql.CreateTable());
+            Step("conversions");
 
             using var output = new DerivedTableWriter(lake);
             output.Write(db, "sessions", "SELECT * EXCLUDE (segment) FROM stitched_sessions");
             output.Write(db, "touchpoints", TouchpointsQuery);
             output.Write(db, "identities", IdentitiesQuery);
+            output.Write(db, "conversions", "SELECT * FROM stitched_conversions");
             Step("write tables");
             var summary = Summarize(db, output, steps);
             output.Publish();
@@ -363,6 +367,7 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
             UnlinkableCookies: Count($"SELECT count(*) FROM read_parquet({identities}) WHERE NOT linked AND identifier_type = 'anonymous_id'"),
             Sessions: Count("SELECT count(*) FROM stitched_sessions"),
             Touchpoints: Count($"SELECT count(*) FROM read_parquet({touchpoints})"),
+            Conversions: Count("SELECT count(*) FROM stitched_conversions"),
             Steps: steps);
     }
 

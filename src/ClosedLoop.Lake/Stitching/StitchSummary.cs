@@ -10,6 +10,7 @@ public sealed record StitchSummary(
     long UnlinkableCookies,
     long Sessions,
     long Touchpoints,
+    long Conversions,
     IReadOnlyList<StitchStep> Steps);
 
 /// <summary>One timed step of a run, for the log.</summary>

@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Text;
+using ClosedLoop.Core;
+using ClosedLoop.Lake.Query;
+
+namespace ClosedLoop.Lake.Attribution;
+
+/// <summary>
+/// One attribution run: the conversions of a type, each one's path (the person's touchpoints in
+/// [conversion − lookback, conversion], by time then event_id), per-touch credits for every requested model,
+/// stored in <c>lake/derived/credits/</c>, and the report query over them. Keeps its DuckDB connection open so
+/// the caller can stream the report in any output format; dispose it afterwards.
+/// </summary>
+public sealed class AttributionRun : IDisposable
+{
+    private readonly AttributionRequest _request;
+
+    private AttributionRun(LakeDatabase db, AttributionRequest request)
+    {
+        Database = db;
+        _request = request;
+    }
+
+    public LakeDatabase Database { get; }
+
+    /// <summary>Conversions of the requested type in the date range.</summary>
+    public long Conversions { get; private set; }
+
+    /// <summary>Conversions with no touchpoint in their window (credited to <c>(none)</c>).</summary>
+    public long Untouched { get; private set; }
+
+    /// <summary>Runs the request and stores its credits; the report is then <see cref="ReportSql"/> on <see cref="Database"/>.</summary>
+    public static AttributionRun Start(LakeLayout lake, AttributionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(lake);
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        var db = LakeDatabase.Open(lake);
+        var run = new AttributionRun(db, request);
+        try
+        {
+            run.Execute(lake);
+            return run;
+        }
+        catch
+        {
+            run.Dispose();
+            throw;
+        }
+    }
+
+    private void Execute(LakeLayout lake)
+    {
+        var db = Database;
+        if (Convert.ToInt64(db.ExecuteScalar("SELECT count(*) FROM conversions"), CultureInfo.InvariantCulture) == 0)
+            throw new UserInputException("no conversions in the lake: load contacts, deals and events, then run 'closedloop stitch'");
+        var typeLiteral = LakeDatabase.Literal(_request.ConversionType);
+        if (db.ExecuteScalar($"SELECT 1 FROM conversions WHERE conversion_type = {typeLiteral} LIMIT 1") is null)
+        {
+            var known = new List<string>();
+            using (var reader = db.ExecuteReader("SELECT DISTINCT conversion_type FROM conversions ORDER BY 1"))
+            {
+                while (reader.Read())
+                    known.Add(reader.GetString(0));
+            }
+            throw new UserInputException($"no conversions of type '{_request.ConversionType}': the lake has {string.Join(", ", known)}");
+        }
+
+        db.Execute($"""
+            CREATE TEMP TABLE conv AS
+            SELECT conversion_id, person_id, "timestamp" AS converted_at, coalesce(revenue, 0) AS revenue,
+                   CASE WHEN lead_at <= "timestamp" THEN lead_at END AS lead_at,
+                   CASE WHEN opportunity_at <= "timestamp" THEN opportunity_at END AS opportunity_at
+            FROM conversions WHERE conversion_type = {typeLiteral}{DateFilter("\"timestamp\"")}
+            """);
+        db.Execute(PathsSql());
+        db.Execute("CREATE TEMP TABLE run_credits AS " + CreditsSql());
+        Conversions = Count("SELECT count(*) FROM conv");
+        Untouched = Count("SELECT count(*) FROM conv ANTI JOIN (SELECT DISTINCT conversion_id FROM paths) p USING (conversion_id)");
+        CreditsStore.Replace(db, lake, _request.ConversionType, _request.Dimension, _request.Models);
+    }
+
+    private long Count(string sql) => Convert.ToInt64(Database.ExecuteScalar(sql), CultureInfo.InvariantCulture);
+
+    private string DateFilter(string column)
+    {
+        var sb = new StringBuilder();
+        if (_request.From is { } from)
+            sb.Append(CultureInfo.InvariantCulture, $" AND {column} >= DATE '{from:yyyy-MM-dd}'");
+        if (_request.To is { } to)
+            sb.Append(CultureInfo.InvariantCulture, $" AND {column} < DATE '{to:yyyy-MM-dd}' + INTERVAL 1 DAY");
+        return sb.ToString();
+    }
+
+    private string PathsSql()
+    {
+        var lookback = ((long)_request.Lookback.TotalMilliseconds * 1000).ToString(CultureInfo.InvariantCulture);
+        var dimension = AttributionModels.Dimensions[_request.Dimension];
+        return $"""
+            CREATE TEMP TABLE paths AS
+            WITH touched AS (
+                SELECT c.conversion_id, c.person_id, c.converted_at, c.revenue, c.lead_at, c.opportunity_at,
+                       t.touchpoint_id, t."timestamp" AS touched_at, t.event_id, t.channel, t.source, t.medium, t.campaign,
+                       t.content, t.term, t.landing_page, coalesce({dimension}, '(not set)') AS dimension_value,
+                       row_number() OVER w AS i,
+                       count(*) OVER (PARTITION BY c.conversion_id) AS n
+                FROM conv c
+                JOIN touchpoints t ON t.person_id = c.person_id AND t."timestamp" <= c.converted_at
+                                  AND t."timestamp" >= c.converted_at - to_microseconds({lookback})
+                WINDOW w AS (PARTITION BY c.conversion_id ORDER BY t."timestamp", t.event_id)),
+            marked AS (
+                SELECT *,
+                       max(i) FILTER (WHERE touched_at <= lead_at) OVER c AS lead_i,
+                       max(i) FILTER (WHERE touched_at <= opportunity_at) OVER c AS opp_i,
+                       max(i) FILTER (WHERE channel <> 'Direct') OVER c AS lnd_i,
+                       pow(2.0, -(date_diff('millisecond', touched_at, converted_at) / 86400000.0) / {AttributionModels.Sql(_request.HalfLifeDays)}) AS decay,
+                       row_number() OVER (PARTITION BY conversion_id, dimension_value ORDER BY i) = 1 AS first_of_value
+                FROM touched WINDOW c AS (PARTITION BY conversion_id))
+            SELECT *, {HeuristicCreditsSql.RestCount(closing: false)} AS rest_w, {HeuristicCreditsSql.RestCount(closing: true)} AS rest_fp
+            FROM marked
+            """;
+    }
+
+    private string CreditsSql()
+    {
+        const string Columns = "conversion_id, person_id, touchpoint_id, touched_at AS touch_timestamp, converted_at, dimension_value, " +
+                               "channel, source, medium, campaign, content, term, landing_page";
+        var parts = new List<string>();
+        foreach (var model in _request.Models.Where(m => AttributionModels.Heuristic.Contains(m)))
+        {
+            parts.Add($"""
+                SELECT '{model}' AS model, {Columns}, credit, credit * revenue AS revenue
+                FROM (SELECT *, {HeuristicCreditsSql.Credit(model)} AS credit FROM paths) WHERE credit > 0
+                """);
+        }
+        // Every model credits a conversion with no touch in its window to (none), so totals reconcile with the CRM.
+        var models = string.Join(", ", _request.Models.Select(m => $"('{m}')"));
+        parts.Add($"""
+            SELECT m.model, c.conversion_id, c.person_id, NULL, NULL, c.converted_at, '{AttributionModels.NoTouch}', '{AttributionModels.NoTouch}',
+                   NULL, NULL, NULL, NULL, NULL, NULL, 1.0, c.revenue
+            FROM conv c CROSS JOIN (VALUES {models}) m(model)
+            WHERE NOT EXISTS (SELECT 1 FROM paths p WHERE p.conversion_id = c.conversion_id)
+            """);
+        return string.Join("\nUNION ALL\n", parts);
+    }
+
+    /// <summary>
+    /// One row per (model, dimension value): fractional conversions, credited revenue and, where spend has the
+    /// dimension, spend, ROAS and CPA. Values with spend and no credit are listed too (they cost and won nothing).
+    /// </summary>
+    public string ReportSql
+    {
+        get
+        {
+            var by = _request.Dimension;
+            var order = string.Join(", ", _request.Models.Select((m, i) => $"('{m}', {i})"));
+            var spend = AttributionModels.SpendDimensions.TryGetValue(by, out var spendDimension)
+                ? $"SELECT {spendDimension} AS dimension_value, sum(CAST(cost AS DOUBLE)) AS spend FROM spend s WHERE true{DateFilter("s.date")} GROUP BY 1"
+                : "SELECT NULL::VARCHAR AS dimension_value, NULL::DOUBLE AS spend WHERE false";
+            return $"""
+                WITH models(model, position) AS (VALUES {order}),
+                credited AS (
+                    SELECT model, dimension_value, sum(credit) AS conversions, sum(revenue) AS revenue
+                    FROM run_credits GROUP BY ALL),
+                spent AS ({spend}),
+                keys AS (
+                    SELECT model, dimension_value FROM credited
+                    UNION SELECT m.model, s.dimension_value FROM models m CROSS JOIN spent s WHERE s.dimension_value IS NOT NULL)
+                SELECT k.model, k.dimension_value AS "{by}",
+                       round(coalesce(c.conversions, 0), 4) AS conversions,
+                       round(coalesce(c.revenue, 0), 2) AS revenue,
+                       round(s.spend, 2) AS spend,
+                       round(c.revenue / nullif(s.spend, 0), 4) AS roas,
+                       round(s.spend / nullif(c.conversions, 0), 2) AS cpa
+                FROM keys k
+                JOIN models m USING (model)
+                LEFT JOIN credited c USING (model, dimension_value)
+                LEFT JOIN spent s USING (dimension_value)
+                ORDER BY m.position, revenue DESC, conversions DESC, k.dimension_value
+                """;
+        }
+    }
+
+    public void Dispose() => Database.Dispose();
+}

@@ -1,0 +1,58 @@
+namespace ClosedLoop.Lake.Attribution;
+
+/// <summary>
+/// Per-touch credit of each rule-based model as a SQL expression over the <c>paths</c> temp table, one row per
+/// (conversion, touch) with <c>i</c> (1-based position by time then event_id), <c>n</c> (touches in the window),
+/// <c>lead_i</c>/<c>opp_i</c> (the touch that created the lead / the opportunity: the last one at or before
+/// that milestone), <c>lnd_i</c> (the last non-Direct touch), <c>decay</c> (time-decay weight),
+/// <c>first_of_value</c> (first touch of its dimension value) and, for the milestone models, <c>rest_w</c> /
+/// <c>rest_fp</c> (how many touches hold no W-shaped / full-path role). Each expression gives a conversion's touches
+/// credits that sum to 1, except <c>participation</c>. Worked examples are in docs/attribution-models.md.
+/// </summary>
+public static class HeuristicCreditsSql
+{
+    private const string Position = "CASE WHEN n = 1 THEN 1.0 WHEN n = 2 THEN 0.5 WHEN i = 1 OR i = n THEN 0.4 ELSE 0.2 / (n - 2) END";
+
+    /// <summary>The SQL expression of a model's credit for the touch in the current row.</summary>
+    public static string Credit(string model) => model switch
+    {
+        "first" => "CASE WHEN i = 1 THEN 1.0 ELSE 0.0 END",
+        "last" => "CASE WHEN i = n THEN 1.0 ELSE 0.0 END",
+        "last_non_direct" => "CASE WHEN i = coalesce(lnd_i, n) THEN 1.0 ELSE 0.0 END",
+        "linear" => "1.0 / n",
+        "position" => Position,
+        "j_shaped" => "CASE WHEN n = 1 THEN 1.0 WHEN n = 2 THEN (CASE WHEN i = 1 THEN 0.25 ELSE 0.75 END) WHEN i = 1 THEN 0.2 WHEN i = n THEN 0.6 ELSE 0.2 / (n - 2) END",
+        "inverse_j" => "CASE WHEN n = 1 THEN 1.0 WHEN n = 2 THEN (CASE WHEN i = 1 THEN 0.75 ELSE 0.25 END) WHEN i = 1 THEN 0.6 WHEN i = n THEN 0.2 ELSE 0.2 / (n - 2) END",
+        "time_decay" => "decay / sum(decay) OVER (PARTITION BY conversion_id)",
+        "participation" => "CASE WHEN first_of_value THEN 1.0 ELSE 0.0 END",
+        "w_shaped" => RoleShares(role: 0.3, rest: 0.1, closing: false),
+        "full_path" => RoleShares(role: 0.225, rest: 0.1, closing: true),
+        _ => throw new ArgumentOutOfRangeException(nameof(model), model, "not a heuristic model"),
+    };
+
+    /// <summary>
+    /// W-shaped and full-path: <paramref name="role"/> to the first touch, the lead-creation touch, the
+    /// opportunity-creation touch (and for full path the closing touch), adding up where roles fall on one touch;
+    /// <paramref name="rest"/> shared by the touches holding no role. Normalised by the conversion's total, so a
+    /// missing milestone or an empty "rest" still sums to 1. Without either milestone: position.
+    /// </summary>
+    private static string RoleShares(double role, double rest, bool closing)
+    {
+        var r = AttributionModels.Sql(role);
+        var closingRole = closing ? $" + CASE WHEN i = n THEN {r} ELSE 0 END" : "";
+        var restCount = closing ? "rest_fp" : "rest_w";
+        var holdsRole = "i = 1 OR i IS NOT DISTINCT FROM lead_i OR i IS NOT DISTINCT FROM opp_i" + (closing ? " OR i = n" : "");
+        var raw = $"""
+            (CASE WHEN i = 1 THEN {r} ELSE 0 END + CASE WHEN i = lead_i THEN {r} ELSE 0 END + CASE WHEN i = opp_i THEN {r} ELSE 0 END{closingRole}
+             + CASE WHEN NOT ({holdsRole}) THEN {AttributionModels.Sql(rest)} / {restCount} ELSE 0 END)
+            """;
+        return $"""
+            CASE WHEN lead_i IS NULL AND opp_i IS NULL THEN {Position}
+                 ELSE {raw} / sum({raw}) OVER (PARTITION BY conversion_id) END
+            """;
+    }
+
+    /// <summary>Touches holding no role, per conversion, for <c>rest_w</c> and <c>rest_fp</c> of the paths table.</summary>
+    public static string RestCount(bool closing) =>
+        "count(*) FILTER (WHERE NOT (i = 1 OR i IS NOT DISTINCT FROM lead_i OR i IS NOT DISTINCT FROM opp_i" + (closing ? " OR i = n" : "") + ")) OVER (PARTITION BY conversion_id)";
+}
