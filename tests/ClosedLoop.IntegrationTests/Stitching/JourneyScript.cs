@@ -19,6 +19,9 @@ public sealed class JourneyScript : IDisposable
 
     public TestLake Lake { get; } = new();
 
+    /// <summary>The ISO time <paramref name="minute"/> minutes after <see cref="Start"/>, for CRM files.</summary>
+    public static string At(double minute) => Start.AddMinutes(minute).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
     /// <summary>A page view <paramref name="minute"/> minutes after <see cref="Start"/>.</summary>
     public JourneyScript Page(string? cookie, double minute, string url = "https://acme.example/", string? referrer = null,
         string? email = null, string? userId = null) =>
@@ -59,7 +62,8 @@ public sealed class JourneyScript : IDisposable
     }
 
     /// <summary>Loads the lines (in the order given, or <paramref name="order"/>) and stitches.</summary>
-    public async Task<StitchSummary> StitchAsync(StitchOptions? options = null, IEnumerable<string>? order = null, string? contactsCsv = null)
+    public async Task<StitchSummary> StitchAsync(StitchOptions? options = null, IEnumerable<string>? order = null, string? contactsCsv = null,
+        string? dealsCsv = null)
     {
         var file = Lake.WriteFile("events.ndjson", string.Join('\n', order ?? _lines) + "\n");
         var loader = new EventLoader(Lake.Layout, new EventEnricher(new EnrichmentOptions { OwnDomains = ["acme.example"] }));
@@ -67,6 +71,8 @@ public sealed class JourneyScript : IDisposable
         Assert.Equal(0, load.Rejected);
         if (contactsCsv is not null)
             await CrmLoader.LoadAsync(Lake.Layout, CrmTable.Contacts, Lake.WriteFile("contacts.csv", contactsCsv), CancellationToken.None);
+        if (dealsCsv is not null)
+            await CrmLoader.LoadAsync(Lake.Layout, CrmTable.Deals, Lake.WriteFile("deals.csv", dealsCsv), CancellationToken.None);
         return new IdentityStitcher(Lake.Layout, options ?? new StitchOptions()).Run();
     }
 
