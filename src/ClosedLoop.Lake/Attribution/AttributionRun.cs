@@ -29,6 +29,13 @@ public sealed class AttributionRun : IDisposable
     /// <summary>Conversions with no touchpoint in their window (credited to <c>(none)</c>).</summary>
     public long Untouched { get; private set; }
 
+    /// <summary>Whether the lake has conversions of this type (after a stitch).</summary>
+    public static bool HasConversions(LakeDatabase db, string conversionType)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.ExecuteScalar($"SELECT 1 FROM conversions WHERE conversion_type = {LakeDatabase.Literal(conversionType)} LIMIT 1") is not null;
+    }
+
     /// <summary>Runs the request and stores its credits; the report is then <see cref="ReportSql"/> on <see cref="Database"/>.</summary>
     public static AttributionRun Start(LakeLayout lake, AttributionRequest request)
     {
@@ -55,7 +62,7 @@ public sealed class AttributionRun : IDisposable
         if (Convert.ToInt64(db.ExecuteScalar("SELECT count(*) FROM conversions"), CultureInfo.InvariantCulture) == 0)
             throw new UserInputException("no conversions in the lake: load contacts, deals and events, then run 'closedloop stitch'");
         var typeLiteral = LakeDatabase.Literal(_request.ConversionType);
-        if (db.ExecuteScalar($"SELECT 1 FROM conversions WHERE conversion_type = {typeLiteral} LIMIT 1") is null)
+        if (!HasConversions(db, _request.ConversionType))
         {
             var known = new List<string>();
             using (var reader = db.ExecuteReader("SELECT DISTINCT conversion_type FROM conversions ORDER BY 1"))
@@ -74,9 +81,12 @@ public sealed class AttributionRun : IDisposable
             FROM conversions WHERE conversion_type = {typeLiteral}{DateFilter("\"timestamp\"")}
             """);
         db.Execute(PathsSql());
-        db.Execute("CREATE TEMP TABLE run_credits AS " + CreditsSql());
         Conversions = Count("SELECT count(*) FROM conv");
         Untouched = Count("SELECT count(*) FROM conv ANTI JOIN (SELECT DISTINCT conversion_id FROM paths) p USING (conversion_id)");
+        // Without models the run only builds the paths (the paths report reads them).
+        if (_request.Models.Count == 0)
+            return;
+        db.Execute("CREATE TEMP TABLE run_credits AS " + CreditsSql());
         CreditsStore.Replace(db, lake, _request.ConversionType, _request.Dimension, _request.Models);
     }
 
