@@ -17,6 +17,7 @@ internal static class CliApp
         root.Subcommands.Add(JourneyCommand.Create());
         root.Subcommands.Add(AttributeCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(SqlCommand.Create());
         return root;
     }
