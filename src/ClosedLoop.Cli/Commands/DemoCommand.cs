@@ -5,6 +5,7 @@ using System.Text;
 using ClosedLoop.Core;
 using ClosedLoop.Core.Enrichment;
 using ClosedLoop.Lake;
+using ClosedLoop.Lake.Attribution;
 using ClosedLoop.Lake.Crm;
 using ClosedLoop.Lake.Loading;
 using ClosedLoop.Lake.Query;
@@ -123,8 +124,9 @@ internal static class DemoCommand
         var stitched = StitchCommand.Stitch(lake, new StitchOptions(), ct, quiet: true);
         log.WriteLine(Invariant($"{StitchCommand.Describe(stitched)} ({clock.Elapsed.TotalSeconds:F1} s)"));
 
-        using (var db = LakeDatabase.Open(lake))
-            await WriteReportAsync(db, run.Format, ct);
+        // The model comparison reads the credits of this run; the other sections read the lake's views.
+        using (var attribution = AttributionRun.Start(lake, new AttributionRequest { ConversionType = "deal", Models = AttributionModels.All }))
+            await WriteReportAsync(attribution.Database, run.Format, ct);
         log.WriteLine(Invariant($"demo: done in {clock.Elapsed.TotalSeconds:F1} s"));
 
         if (run.Keep)

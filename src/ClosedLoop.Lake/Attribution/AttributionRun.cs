@@ -86,6 +86,9 @@ public sealed class AttributionRun : IDisposable
         // Without models the run only builds the paths (the paths report reads them).
         if (_request.Models.Count == 0)
             return;
+        db.Execute("CREATE TEMP TABLE model_weights (model VARCHAR, dimension_value VARCHAR, weight DOUBLE, score DOUBLE)");
+        if (_request.Models.Any(m => AttributionModels.DataDriven.Contains(m)))
+            DataDrivenWeights.Solve(db, _request);
         db.Execute("CREATE TEMP TABLE run_credits AS " + CreditsSql());
         CreditsStore.Replace(db, lake, _request.ConversionType, _request.Dimension, _request.Models);
     }
@@ -143,6 +146,18 @@ public sealed class AttributionRun : IDisposable
                 FROM (SELECT *, {HeuristicCreditsSql.Credit(model)} AS credit FROM paths) WHERE credit > 0
                 """);
         }
+        foreach (var model in _request.Models.Where(m => AttributionModels.DataDriven.Contains(m)))
+        {
+            parts.Add($"""
+                SELECT '{model}' AS model, {Columns}, credit, credit * revenue AS revenue
+                FROM (SELECT *, {DataDrivenWeights.CreditSql} AS credit
+                      FROM (SELECT p.*, coalesce(w.weight, 0) AS weight,
+                                   count(*) OVER (PARTITION BY p.conversion_id, p.dimension_value) AS value_touches,
+                                   sum(CASE WHEN p.first_of_value THEN coalesce(w.weight, 0) ELSE 0 END) OVER (PARTITION BY p.conversion_id) AS path_weight
+                            FROM paths p LEFT JOIN model_weights w ON w.model = '{model}' AND w.dimension_value = p.dimension_value))
+                WHERE credit > 0
+                """);
+        }
         // Every model credits a conversion with no touch in its window to (none), so totals reconcile with the CRM.
         var models = string.Join(", ", _request.Models.Select(m => $"('{m}')"));
         parts.Add($"""
@@ -181,11 +196,12 @@ public sealed class AttributionRun : IDisposable
                        round(coalesce(c.revenue, 0), 2) AS revenue,
                        round(s.spend, 2) AS spend,
                        round(c.revenue / nullif(s.spend, 0), 4) AS roas,
-                       round(s.spend / nullif(c.conversions, 0), 2) AS cpa
+                       round(s.spend / nullif(c.conversions, 0), 2) AS cpa{(_request.Models.Contains("markov") ? ",\n                       round(w.score, 6) AS removal_effect" : "")}
                 FROM keys k
                 JOIN models m USING (model)
                 LEFT JOIN credited c USING (model, dimension_value)
                 LEFT JOIN spent s USING (dimension_value)
+                LEFT JOIN model_weights w ON w.model = 'markov' AND k.model = 'markov' AND w.dimension_value = k.dimension_value
                 ORDER BY m.position, revenue DESC, conversions DESC, k.dimension_value
                 """;
         }

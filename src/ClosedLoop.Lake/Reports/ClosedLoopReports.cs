@@ -170,16 +170,24 @@ public static class ClosedLoopReports
         GROUP BY 2 ORDER BY revenue DESC, pipeline DESC NULLS LAST, leads DESC NULLS LAST, 2
         """;
 
-    /// <summary>Every model side by side for one conversion type: a column of credited conversions (or revenue) per model.</summary>
-    public static string Compare(string dimension, IReadOnlyList<string> models, bool revenue)
+    /// <summary>
+    /// Every model side by side for one conversion type (the run's <c>run_credits</c>): a column of credited
+    /// conversions (or revenue) per model; with <paramref name="totalRow"/>, a last row of column totals under that label.
+    /// </summary>
+    public static string Compare(string dimension, IReadOnlyList<string> models, bool revenue, string? totalRow = null)
     {
+        ArgumentNullException.ThrowIfNull(models);
         var measure = revenue ? "revenue" : "credit";
         var columns = string.Join(",\n", models.Select(m => $"round(coalesce(sum({measure}) FILTER (WHERE model = '{m}'), 0), {(revenue ? 2 : 4)}) AS {m}"));
+        var label = totalRow is null ? "dimension_value" : $"CASE WHEN grouping(dimension_value) = 1 THEN {LakeDatabase.Literal(totalRow)} ELSE dimension_value END";
+        var groups = totalRow is null ? "GROUP BY dimension_value" : "GROUP BY GROUPING SETS ((dimension_value), ())";
+        var order = totalRow is null ? "" : "grouping(dimension_value), ";
         return $"""
-            SELECT dimension_value AS "{dimension}",
+            SELECT {label} AS "{dimension}",
                    {columns}
             FROM run_credits
-            GROUP BY 1 ORDER BY {models[0]} DESC, 1
+            {groups}
+            ORDER BY {order}{models[0]} DESC, dimension_value
             """;
     }
 }

@@ -1,0 +1,80 @@
+using System.Globalization;
+using ClosedLoop.Core.Attribution;
+using ClosedLoop.Lake.Query;
+
+namespace ClosedLoop.Lake.Attribution;
+
+/// <summary>
+/// Markov and Shapley weights per dimension value. DuckDB aggregates the distinct paths (and channel sets) of the
+/// run's conversions and of persons who did not convert; the solvers in Core turn them into weights, written to
+/// the <c>model_weights</c> temp table. A conversion's credit is then split over the values on its path in
+/// proportion to their weights, and within a value equally over its touches (<see cref="CreditSql"/>).
+/// </summary>
+internal static class DataDrivenWeights
+{
+    private const char Separator = '\u001f';
+
+    /// <summary>
+    /// Per touch of the <c>paths</c> table: weight / (touches of that value on the path × sum of the distinct
+    /// values' weights). A path whose values all have zero weight is split linearly.
+    /// </summary>
+    public const string CreditSql = "CASE WHEN path_weight > 0 THEN weight / (value_touches * path_weight) ELSE 1.0 / n END";
+
+    public static void Solve(LakeDatabase db, AttributionRequest request)
+    {
+        // Persons who never converted (of this type), with their touchpoints in the period the conversions can reach.
+        var lookback = ((long)request.Lookback.TotalMilliseconds * 1000).ToString(CultureInfo.InvariantCulture);
+        var window = (request.From is { } from ? $" AND t.\"timestamp\" >= DATE '{from:yyyy-MM-dd}' - to_microseconds({lookback})" : "")
+                     + (request.To is { } to ? $" AND t.\"timestamp\" < DATE '{to:yyyy-MM-dd}' + INTERVAL 1 DAY" : "");
+        var dimension = AttributionModels.Dimensions[request.Dimension];
+        db.Execute($"""
+            CREATE TEMP TABLE model_paths AS
+            SELECT string_agg(dimension_value, chr(31) ORDER BY i) AS path,
+                   array_to_string(list_sort(list_distinct(list(dimension_value))), chr(31)) AS value_set,
+                   1 AS converted
+            FROM paths GROUP BY conversion_id
+            UNION ALL
+            SELECT string_agg(coalesce({dimension}, '(not set)'), chr(31) ORDER BY t."timestamp", t.event_id),
+                   array_to_string(list_sort(list_distinct(list(coalesce({dimension}, '(not set)')))), chr(31)),
+                   0
+            FROM touchpoints t
+            WHERE t.person_id NOT IN (SELECT person_id FROM conv WHERE person_id IS NOT NULL){window}
+            GROUP BY t.person_id
+            """);
+
+        foreach (var model in request.Models.Where(m => AttributionModels.DataDriven.Contains(m)))
+        {
+            var weights = model == "markov" ? Markov(db, request) : Shapley(db);
+            using var appender = db.Connection.CreateAppender("model_weights");
+            foreach (var (value, weight) in weights.Weights)
+                appender.CreateRow().AppendValue(model).AppendValue(value).AppendValue(weight).AppendValue(weights.Scores[value]).EndRow();
+            // Values with a score but no weight (a removal effect of 0) still show their score in the report.
+            foreach (var (value, score) in weights.Scores.Where(s => !weights.Weights.ContainsKey(s.Key)))
+                appender.CreateRow().AppendValue(model).AppendValue(value).AppendValue(0.0).AppendValue(score).EndRow();
+        }
+    }
+
+    private static ChannelWeights Markov(LakeDatabase db, AttributionRequest request)
+    {
+        var paths = new List<ChannelPath>();
+        using (var reader = db.ExecuteReader("SELECT path, sum(converted), sum(1 - converted) FROM model_paths GROUP BY path"))
+        {
+            while (reader.Read())
+                paths.Add(new ChannelPath(reader.GetString(0).Split(Separator), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture),
+                    Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture)));
+        }
+        return MarkovAttribution.Compute(paths, new MarkovOptions(request.MarkovOrder, request.CollapseRepeats));
+    }
+
+    private static ChannelWeights Shapley(LakeDatabase db)
+    {
+        var sets = new List<ChannelSetCount>();
+        using (var reader = db.ExecuteReader("SELECT value_set, count(*), sum(converted) FROM model_paths GROUP BY value_set"))
+        {
+            while (reader.Read())
+                sets.Add(new ChannelSetCount(reader.GetString(0).Split(Separator), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture),
+                    Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture)));
+        }
+        return ShapleyAttribution.Compute(sets);
+    }
+}
