@@ -1,0 +1,265 @@
+using System.Runtime.InteropServices;
+
+namespace ClosedLoop.Core.Attribution;
+
+/// <summary>
+/// The transient part of the absorbing Markov chain of channel paths: start and one state per history of the latest
+/// 1..order channels, with the probabilities of moving to another state or into conversion (the rest goes to null).
+/// </summary>
+/// <remarks>
+/// A state is a 64-bit key holding up to four 16-bit slots, each a channel id + 1, the newest channel in the lowest
+/// slot; start is key 0. Channel ids follow the ordinal order of the names, states are numbered by ascending key and
+/// each state's transitions are sorted by target, so the chain, and every sum the solver does over it, is the same
+/// whatever order the paths came in. Counts are integers until the probabilities are taken, so they are exact too.
+/// </remarks>
+internal sealed class MarkovChain
+{
+    /// <summary>The most distinct channels a 16-bit slot can name (0 marks an empty slot).</summary>
+    public const int MaxChannels = ushort.MaxValue;
+
+    private const int SlotBits = 16;
+    private const ulong SlotMask = 0xFFFF;
+
+    private MarkovChain(
+        string[] channels, ulong[] keys, int[] rowStart, int[] targets, double[] probabilities, double[] conversion, int[][] statesByChannel)
+    {
+        Channels = channels;
+        Keys = keys;
+        RowStart = rowStart;
+        Targets = targets;
+        Probabilities = probabilities;
+        ConversionProbabilities = conversion;
+        StatesByChannel = statesByChannel;
+    }
+
+    /// <summary>Every channel named in the input, in ordinal order; a channel's id is its index here.</summary>
+    public string[] Channels { get; }
+
+    /// <summary>Packed histories in ascending order; state 0 (key 0) is start. Empty when no path has a count.</summary>
+    public ulong[] Keys { get; }
+
+    /// <summary>State i's transitions to other transient states are <c>RowStart[i]..RowStart[i + 1]</c>.</summary>
+    public int[] RowStart { get; }
+
+    /// <summary>Target state of each transition, ascending within a row.</summary>
+    public int[] Targets { get; }
+
+    /// <summary>Probability of each transition.</summary>
+    public double[] Probabilities { get; }
+
+    /// <summary>Probability of moving from each state straight into conversion.</summary>
+    public double[] ConversionProbabilities { get; }
+
+    /// <summary>Per channel id, the states whose history contains it (ascending): the states removal redirects to null.</summary>
+    public int[][] StatesByChannel { get; }
+
+    /// <summary>Transient states, start included.</summary>
+    public int StateCount => Keys.Length;
+
+    /// <summary>Builds the chain; throws <see cref="ArgumentException"/> for null entries or negative counts.</summary>
+    public static MarkovChain Build(IEnumerable<ChannelPath> paths, MarkovOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(options);
+        var list = new List<ChannelPath>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            var problem = Problem(path, list.Count);
+            if (problem is not null)
+                throw new ArgumentException(problem, nameof(paths));
+            list.Add(path);
+            for (var i = 0; i < path.Channels.Count; i++)
+                names.Add(path.Channels[i]);
+        }
+        if (names.Count > MaxChannels)
+            throw new ArgumentException($"Markov attribution handles at most {MaxChannels} distinct channels, got {names.Count}.", nameof(paths));
+
+        var channels = new string[names.Count];
+        names.CopyTo(channels);
+        Array.Sort(channels, StringComparer.Ordinal);
+        var ids = new Dictionary<string, int>(channels.Length, StringComparer.Ordinal);
+        for (var i = 0; i < channels.Length; i++)
+            ids.Add(channels[i], i);
+
+        var counts = new Counts();
+        var historyMask = options.Order == MarkovOptions.MaxOrder ? ulong.MaxValue : (1UL << (SlotBits * options.Order)) - 1;
+        foreach (var path in list)
+        {
+            var weight = checked(path.Conversions + path.NonConversions);
+            if (weight == 0)
+                continue;
+            var from = 0;
+            var key = 0UL;
+            var previous = -1;
+            for (var i = 0; i < path.Channels.Count; i++)
+            {
+                var id = ids[path.Channels[i]];
+                if (options.CollapseRepeats && id == previous)
+                    continue;
+                previous = id;
+                key = ((key << SlotBits) | (uint)(id + 1)) & historyMask;
+                var to = counts.State(key);
+                counts.AddTransition(from, to, weight);
+                from = to;
+            }
+            counts.AddEnd(from, path.Conversions, path.NonConversions);
+        }
+        return counts.HasStart ? counts.ToChain(channels) : new MarkovChain(channels, [], [0], [], [], [], EmptyLists(channels.Length));
+    }
+
+    private static string? Problem(ChannelPath? path, int index)
+    {
+        if (path is null)
+            return $"Path {index} is null.";
+        if (path.Channels is null)
+            return $"Path {index} has no channel list.";
+        if (path.Conversions < 0 || path.NonConversions < 0)
+            return $"Path {index} has a negative count.";
+        for (var i = 0; i < path.Channels.Count; i++)
+        {
+            if (path.Channels[i] is null)
+                return $"Path {index} has a null channel at position {i}.";
+        }
+        return null;
+    }
+
+    private static int[][] EmptyLists(int count)
+    {
+        var lists = new int[count][];
+        Array.Fill(lists, []);
+        return lists;
+    }
+
+    /// <summary>Integer counts per state in first-seen order, renumbered canonically by <see cref="ToChain"/>.</summary>
+    private sealed class Counts
+    {
+        private readonly Dictionary<ulong, int> _index = new(MixedKeyComparer.Instance);
+        private readonly List<ulong> _keys = [];
+        private readonly List<long> _conversions = [];
+        private readonly List<long> _nulls = [];
+        // (from << 32 | to) -> weight
+        private readonly Dictionary<ulong, long> _transitions = new(MixedKeyComparer.Instance);
+
+        public bool HasStart => _keys.Count > 0;
+
+        public int State(ulong key)
+        {
+            if (_keys.Count == 0)
+                Add(0);
+            return _index.TryGetValue(key, out var state) ? state : Add(key);
+        }
+
+        public void AddTransition(int from, int to, long weight)
+        {
+            ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(_transitions, ((ulong)from << 32) | (uint)to, out _);
+            count = checked(count + weight);
+        }
+
+        public void AddEnd(int state, long conversions, long nulls)
+        {
+            if (_keys.Count == 0)
+                Add(0);
+            _conversions[state] = checked(_conversions[state] + conversions);
+            _nulls[state] = checked(_nulls[state] + nulls);
+        }
+
+        public MarkovChain ToChain(string[] channels)
+        {
+            var n = _keys.Count;
+            var keys = _keys.ToArray();
+            var oldOf = new int[n];
+            for (var i = 0; i < n; i++)
+                oldOf[i] = i;
+            Array.Sort(keys, oldOf);
+            var newOf = new int[n];
+            for (var i = 0; i < n; i++)
+                newOf[oldOf[i]] = i;
+
+            var packed = new ulong[_transitions.Count];
+            var weights = new long[_transitions.Count];
+            var e = 0;
+            foreach (var (edge, weight) in _transitions)
+            {
+                packed[e] = ((ulong)newOf[(int)(edge >> 32)] << 32) | (uint)newOf[(int)(edge & uint.MaxValue)];
+                weights[e] = weight;
+                e++;
+            }
+            Array.Sort(packed, weights);
+
+            var rowStart = new int[n + 1];
+            var targets = new int[packed.Length];
+            for (e = 0; e < packed.Length; e++)
+            {
+                rowStart[(int)(packed[e] >> 32) + 1]++;
+                targets[e] = (int)(packed[e] & uint.MaxValue);
+            }
+            for (var i = 0; i < n; i++)
+                rowStart[i + 1] += rowStart[i];
+
+            var probabilities = new double[packed.Length];
+            var conversion = new double[n];
+            for (var i = 0; i < n; i++)
+            {
+                var old = oldOf[i];
+                var total = checked(_conversions[old] + _nulls[old]);
+                for (e = rowStart[i]; e < rowStart[i + 1]; e++)
+                    total = checked(total + weights[e]);
+                // Every state was entered by a path with a positive count, and that path left it, so total > 0.
+                for (e = rowStart[i]; e < rowStart[i + 1]; e++)
+                    probabilities[e] = weights[e] / (double)total;
+                conversion[i] = _conversions[old] / (double)total;
+            }
+            return new MarkovChain(channels, keys, rowStart, targets, probabilities, conversion, GroupByChannel(keys, channels.Length));
+        }
+
+        private int Add(ulong key)
+        {
+            var state = _keys.Count;
+            _index.Add(key, state);
+            _keys.Add(key);
+            _conversions.Add(0);
+            _nulls.Add(0);
+            return state;
+        }
+
+        private static int[][] GroupByChannel(ulong[] keys, int channelCount)
+        {
+            var lists = new List<int>?[channelCount];
+            for (var state = 0; state < keys.Length; state++)
+            {
+                var key = keys[state];
+                for (var slot = 0; slot < MarkovOptions.MaxOrder && key >> (slot * SlotBits) != 0; slot++)
+                {
+                    var id = (int)((key >> (slot * SlotBits)) & SlotMask) - 1;
+                    var list = lists[id] ??= [];
+                    // A history can hold a channel twice (A, B, A); list the state once.
+                    if (list.Count == 0 || list[^1] != state)
+                        list.Add(state);
+                }
+            }
+            var result = new int[channelCount][];
+            for (var i = 0; i < channelCount; i++)
+                result[i] = lists[i]?.ToArray() ?? [];
+            return result;
+        }
+    }
+
+    /// <summary>
+    /// Packed keys hash badly with <see cref="ulong.GetHashCode"/> (it folds the high half onto the low half, so four
+    /// small channel ids leave about a thousand distinct hashes); the SplitMix64 finalizer spreads every bit.
+    /// </summary>
+    private sealed class MixedKeyComparer : IEqualityComparer<ulong>
+    {
+        public static readonly MixedKeyComparer Instance = new();
+
+        public bool Equals(ulong x, ulong y) => x == y;
+
+        public int GetHashCode(ulong obj)
+        {
+            obj = (obj ^ (obj >> 30)) * 0xBF58476D1CE4E5B9;
+            obj = (obj ^ (obj >> 27)) * 0x94D049BB133111EB;
+            return (int)(obj ^ (obj >> 31));
+        }
+    }
+}
