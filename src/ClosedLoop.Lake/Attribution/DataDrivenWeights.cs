@@ -57,7 +57,7 @@ internal static class DataDrivenWeights
     private static ChannelWeights Markov(LakeDatabase db, AttributionRequest request)
     {
         var paths = new List<ChannelPath>();
-        using (var reader = db.ExecuteReader("SELECT path, sum(converted), sum(1 - converted) FROM model_paths GROUP BY path"))
+        using (var reader = db.ExecuteReader("SELECT path, CAST(sum(converted) AS BIGINT), CAST(sum(1 - converted) AS BIGINT) FROM model_paths GROUP BY path"))
         {
             while (reader.Read())
                 paths.Add(new ChannelPath(reader.GetString(0).Split(Separator), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture),
@@ -69,7 +69,7 @@ internal static class DataDrivenWeights
     private static ChannelWeights Shapley(LakeDatabase db)
     {
         var sets = new List<ChannelSetCount>();
-        using (var reader = db.ExecuteReader("SELECT value_set, count(*), sum(converted) FROM model_paths GROUP BY value_set"))
+        using (var reader = db.ExecuteReader("SELECT value_set, count(*), CAST(sum(converted) AS BIGINT) FROM model_paths GROUP BY value_set"))
         {
             while (reader.Read())
                 sets.Add(new ChannelSetCount(reader.GetString(0).Split(Separator), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture),
