@@ -10,7 +10,7 @@ namespace ClosedLoop.Lake.Attribution;
 /// the <c>model_weights</c> temp table. A conversion's credit is then split over the values on its path in
 /// proportion to their weights, and within a value equally over its touches (<see cref="CreditSql"/>).
 /// </summary>
-internal static class DataDrivenWeights
+public static class DataDrivenWeights
 {
     private const char Separator = '\u001f';
 
@@ -19,6 +19,17 @@ internal static class DataDrivenWeights
     /// values' weights). A path whose values all have zero weight is split linearly.
     /// </summary>
     public const string CreditSql = "CASE WHEN path_weight > 0 THEN weight / (value_touches * path_weight) ELSE 1.0 / n END";
+
+    /// <summary>
+    /// A group's values joined in the order of <paramref name="orderBy"/>. DuckDB's ordered <c>string_agg</c> sorts
+    /// per group and took 7 s over 3.5M touchpoints; collecting structs and sorting each small list takes 2 s.
+    /// </summary>
+    public static string OrderedPath(string orderBy, string value, string separator)
+    {
+        var keys = orderBy.Split(',', StringSplitOptions.TrimEntries);
+        var fields = string.Join(", ", keys.Select((k, i) => $"'k{i}': {k}"));
+        return $"array_to_string(list_transform(list_sort(list({{{fields}, 'v': {value}}})), x -> x.v), {separator})";
+    }
 
     public static void Solve(LakeDatabase db, AttributionRequest request)
     {
@@ -29,12 +40,12 @@ internal static class DataDrivenWeights
         var dimension = AttributionModels.Dimensions[request.Dimension];
         db.Execute($"""
             CREATE TEMP TABLE model_paths AS
-            SELECT string_agg(dimension_value, chr(31) ORDER BY i) AS path,
+            SELECT {OrderedPath("i", "dimension_value", "chr(31)")} AS path,
                    array_to_string(list_sort(list_distinct(list(dimension_value))), chr(31)) AS value_set,
                    1 AS converted
             FROM paths GROUP BY conversion_id
             UNION ALL
-            SELECT string_agg(coalesce({dimension}, '(not set)'), chr(31) ORDER BY t."timestamp", t.event_id),
+            SELECT {OrderedPath("t.\"timestamp\", t.event_id", $"coalesce({dimension}, '(not set)')", "chr(31)")},
                    array_to_string(list_sort(list_distinct(list(coalesce({dimension}, '(not set)')))), chr(31)),
                    0
             FROM touchpoints t

@@ -101,11 +101,11 @@ public static class ClosedLoopReports
         var value = AttributionModels.Dimensions[dimension];
         return string.Create(CultureInfo.InvariantCulture, $"""
             WITH converting AS (
-                SELECT string_agg(dimension_value, ' > ' ORDER BY i) AS path FROM paths GROUP BY conversion_id
+                SELECT {DataDrivenWeights.OrderedPath("i", "dimension_value", "' > '")} AS path FROM paths GROUP BY conversion_id
                 UNION ALL
                 SELECT '{AttributionModels.NoTouch}' FROM conv ANTI JOIN (SELECT DISTINCT conversion_id FROM paths) p USING (conversion_id)),
             not_converting AS (
-                SELECT string_agg(coalesce({value}, '(not set)'), ' > ' ORDER BY t."timestamp", t.event_id) AS path
+                SELECT {DataDrivenWeights.OrderedPath("t.\"timestamp\", t.event_id", $"coalesce({value}, '(not set)')", "' > '")} AS path
                 FROM touchpoints t
                 WHERE t.person_id NOT IN (SELECT person_id FROM conversions WHERE conversion_type = {LakeDatabase.Literal(conversionType)} AND person_id IS NOT NULL)
                 GROUP BY t.person_id),
