@@ -14,7 +14,7 @@ internal static class AttributeCommand
     {
         var conversion = new Option<string>("--conversion")
         {
-            Description = "Conversion type: lead, mql, sql, opportunity, customer, deal or event:NAME (a track event name)",
+            Description = "Conversion type: lead, mql, sql, opportunity, customer, deal or event:NAME (a track event name); several comma-separated, or all",
             Required = true,
         };
         var model = new Option<string>("--model")
@@ -72,7 +72,7 @@ internal static class AttributeCommand
             };
             using var run = AttributionRun.Start(lake, request);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"attribute: {run.Conversions:N0} {request.ConversionType} conversions, {run.Untouched:N0} with no touchpoint in {parse.GetValue(lookback)} (credited to (none))"));
+                $"attribute: {run.Conversions:N0} {string.Join(", ", run.Types)} conversions, {run.Untouched:N0} with no touchpoint in {parse.GetValue(lookback)} (credited to (none))"));
             await QueryOutputOptions.WriteAsync(run.Database, run.ReportSql, parse.GetValue(format), parse.GetValue(output), ct);
             return CliHost.Success;
         });

@@ -61,24 +61,14 @@ public sealed class AttributionRun : IDisposable
         var db = Database;
         if (Convert.ToInt64(db.ExecuteScalar("SELECT count(*) FROM conversions"), CultureInfo.InvariantCulture) == 0)
             throw new UserInputException("no conversions in the lake: load contacts, deals and events, then run 'closedloop stitch'");
-        var typeLiteral = LakeDatabase.Literal(_request.ConversionType);
-        if (!HasConversions(db, _request.ConversionType))
-        {
-            var known = new List<string>();
-            using (var reader = db.ExecuteReader("SELECT DISTINCT conversion_type FROM conversions ORDER BY 1"))
-            {
-                while (reader.Read())
-                    known.Add(reader.GetString(0));
-            }
-            throw new UserInputException($"no conversions of type '{_request.ConversionType}': the lake has {string.Join(", ", known)}");
-        }
-
+        Types = ResolveTypes(db);
+        var typeList = string.Join(", ", Types.Select(LakeDatabase.Literal));
         db.Execute($"""
             CREATE TEMP TABLE conv AS
-            SELECT conversion_id, person_id, "timestamp" AS converted_at, coalesce(revenue, 0) AS revenue,
+            SELECT conversion_id, conversion_type, person_id, "timestamp" AS converted_at, coalesce(revenue, 0) AS revenue,
                    CASE WHEN lead_at <= "timestamp" THEN lead_at END AS lead_at,
                    CASE WHEN opportunity_at <= "timestamp" THEN opportunity_at END AS opportunity_at
-            FROM conversions WHERE conversion_type = {typeLiteral}{DateFilter("\"timestamp\"")}
+            FROM conversions WHERE conversion_type IN ({typeList}){DateFilter("\"timestamp\"")}
             """);
         db.Execute(PathsSql());
         Conversions = Count("SELECT count(*) FROM conv");
@@ -86,11 +76,34 @@ public sealed class AttributionRun : IDisposable
         // Without models the run only builds the paths (the paths report reads them).
         if (_request.Models.Count == 0)
             return;
-        db.Execute("CREATE TEMP TABLE model_weights (model VARCHAR, dimension_value VARCHAR, weight DOUBLE, score DOUBLE)");
+        db.Execute("CREATE TEMP TABLE model_weights (conversion_type VARCHAR, model VARCHAR, dimension_value VARCHAR, weight DOUBLE, score DOUBLE)");
         if (_request.Models.Any(m => AttributionModels.DataDriven.Contains(m)))
-            DataDrivenWeights.Solve(db, _request);
+        {
+            foreach (var type in Types)
+                DataDrivenWeights.Solve(db, _request, type);
+        }
         db.Execute("CREATE TEMP TABLE run_credits AS " + CreditsSql());
-        CreditsStore.Replace(db, lake, _request.ConversionType, _request.Dimension, _request.Models);
+        CreditsStore.Replace(db, lake, Types, _request.Dimension, _request.Models);
+    }
+
+    /// <summary>The conversion types of the run: one, a comma-separated list, or <c>all</c> in the lake.</summary>
+    public IReadOnlyList<string> Types { get; private set; } = [];
+
+    private List<string> ResolveTypes(LakeDatabase db)
+    {
+        var known = new List<string>();
+        using (var reader = db.ExecuteReader("SELECT DISTINCT conversion_type FROM conversions ORDER BY 1"))
+        {
+            while (reader.Read())
+                known.Add(reader.GetString(0));
+        }
+        if (_request.ConversionType.Trim().Equals("all", StringComparison.OrdinalIgnoreCase))
+            return known;
+        var asked = _request.ConversionType.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
+        var missing = asked.Where(a => !known.Contains(a)).ToList();
+        if (missing.Count > 0)
+            throw new UserInputException($"no conversions of type {string.Join(", ", missing.Select(m => $"'{m}'"))}: the lake has {string.Join(", ", known)} (or use all)");
+        return asked;
     }
 
     private long Count(string sql) => Convert.ToInt64(Database.ExecuteScalar(sql), CultureInfo.InvariantCulture);
@@ -112,7 +125,7 @@ public sealed class AttributionRun : IDisposable
         return $"""
             CREATE TEMP TABLE paths AS
             WITH touched AS (
-                SELECT c.conversion_id, c.person_id, c.converted_at, c.revenue, c.lead_at, c.opportunity_at,
+                SELECT c.conversion_id, c.conversion_type, c.person_id, c.converted_at, c.revenue, c.lead_at, c.opportunity_at,
                        t.touchpoint_id, t."timestamp" AS touched_at, t.event_id, t.channel, t.source, t.medium, t.campaign,
                        t.content, t.term, t.landing_page, coalesce({dimension}, '(not set)') AS dimension_value,
                        row_number() OVER w AS i,
@@ -136,8 +149,8 @@ public sealed class AttributionRun : IDisposable
 
     private string CreditsSql()
     {
-        const string Columns = "conversion_id, person_id, touchpoint_id, touched_at AS touch_timestamp, converted_at, dimension_value, " +
-                               "channel, source, medium, campaign, content, term, landing_page";
+        // Narrow rows: the touch's own columns (channel, campaign, ...) are in touchpoints, joined by touchpoint_id.
+        const string Columns = "conversion_id, conversion_type, person_id, touchpoint_id, touched_at, converted_at, dimension_value";
         var parts = new List<string>();
         foreach (var model in _request.Models.Where(m => AttributionModels.Heuristic.Contains(m)))
         {
@@ -154,15 +167,15 @@ public sealed class AttributionRun : IDisposable
                       FROM (SELECT p.*, coalesce(w.weight, 0) AS weight,
                                    count(*) OVER (PARTITION BY p.conversion_id, p.dimension_value) AS value_touches,
                                    sum(CASE WHEN p.first_of_value THEN coalesce(w.weight, 0) ELSE 0 END) OVER (PARTITION BY p.conversion_id) AS path_weight
-                            FROM paths p LEFT JOIN model_weights w ON w.model = '{model}' AND w.dimension_value = p.dimension_value))
+                            FROM paths p LEFT JOIN model_weights w
+                              ON w.model = '{model}' AND w.conversion_type = p.conversion_type AND w.dimension_value = p.dimension_value))
                 WHERE credit > 0
                 """);
         }
         // Every model credits a conversion with no touch in its window to (none), so totals reconcile with the CRM.
         var models = string.Join(", ", _request.Models.Select(m => $"('{m}')"));
         parts.Add($"""
-            SELECT m.model, c.conversion_id, c.person_id, NULL, NULL, c.converted_at, '{AttributionModels.NoTouch}', '{AttributionModels.NoTouch}',
-                   NULL, NULL, NULL, NULL, NULL, NULL, 1.0, c.revenue
+            SELECT m.model, c.conversion_id, c.conversion_type, c.person_id, NULL, NULL, c.converted_at, '{AttributionModels.NoTouch}', 1.0, c.revenue
             FROM conv c CROSS JOIN (VALUES {models}) m(model)
             WHERE NOT EXISTS (SELECT 1 FROM paths p WHERE p.conversion_id = c.conversion_id)
             """);
@@ -182,16 +195,21 @@ public sealed class AttributionRun : IDisposable
             var spend = AttributionModels.SpendDimensions.TryGetValue(by, out var spendDimension)
                 ? $"SELECT {spendDimension} AS dimension_value, sum(CAST(cost AS DOUBLE)) AS spend FROM spend s WHERE true{DateFilter("s.date")} GROUP BY 1"
                 : "SELECT NULL::VARCHAR AS dimension_value, NULL::DOUBLE AS spend WHERE false";
+            // One type: the SPEC's columns. Several: the same, per conversion type (a leading column).
+            var types = string.Join(", ", Types.Select(t => $"({LakeDatabase.Literal(t)})"));
+            var typeColumn = Types.Count > 1 ? "k.conversion_type, " : "";
             return $"""
                 WITH models(model, position) AS (VALUES {order}),
+                types(conversion_type) AS (VALUES {types}),
                 credited AS (
-                    SELECT model, dimension_value, sum(credit) AS conversions, sum(revenue) AS revenue
+                    SELECT conversion_type, model, dimension_value, sum(credit) AS conversions, sum(revenue) AS revenue
                     FROM run_credits GROUP BY ALL),
                 spent AS ({spend}),
                 keys AS (
-                    SELECT model, dimension_value FROM credited
-                    UNION SELECT m.model, s.dimension_value FROM models m CROSS JOIN spent s WHERE s.dimension_value IS NOT NULL)
-                SELECT k.model, k.dimension_value AS "{by}",
+                    SELECT conversion_type, model, dimension_value FROM credited
+                    UNION SELECT t.conversion_type, m.model, s.dimension_value
+                    FROM types t CROSS JOIN models m CROSS JOIN spent s WHERE s.dimension_value IS NOT NULL)
+                SELECT {typeColumn}k.model, k.dimension_value AS "{by}",
                        round(coalesce(c.conversions, 0), 4) AS conversions,
                        round(coalesce(c.revenue, 0), 2) AS revenue,
                        round(s.spend, 2) AS spend,
@@ -199,10 +217,11 @@ public sealed class AttributionRun : IDisposable
                        round(s.spend / nullif(c.conversions, 0), 2) AS cpa{(_request.Models.Contains("markov") ? ",\n                       round(w.score, 6) AS removal_effect" : "")}
                 FROM keys k
                 JOIN models m USING (model)
-                LEFT JOIN credited c USING (model, dimension_value)
+                LEFT JOIN credited c USING (conversion_type, model, dimension_value)
                 LEFT JOIN spent s USING (dimension_value)
-                LEFT JOIN model_weights w ON w.model = 'markov' AND k.model = 'markov' AND w.dimension_value = k.dimension_value
-                ORDER BY m.position, revenue DESC, conversions DESC, k.dimension_value
+                LEFT JOIN model_weights w ON w.model = 'markov' AND k.model = 'markov' AND w.conversion_type = k.conversion_type
+                                         AND w.dimension_value = k.dimension_value
+                ORDER BY k.conversion_type, m.position, revenue DESC, conversions DESC, k.dimension_value
                 """;
         }
     }

@@ -5,48 +5,81 @@ namespace ClosedLoop.Lake.Attribution;
 
 /// <summary>
 /// <c>lake/derived/credits/</c>: one Parquet file per (conversion type, model, dimension), so any BI tool can
-/// slice per-touch credits. A run replaces exactly the files of what it computed: written to staging, then moved
-/// over the old file (an atomic rename), so readers see the old credits or the new ones.
+/// slice per-touch credits. A run replaces exactly the files of what it computed: written to staging, then the old
+/// file is removed and the new one renamed into place.
 /// </summary>
 public static class CreditsStore
 {
     public static string Directory(LakeLayout lake) => Path.Combine(lake.Derived, "credits");
 
-    /// <summary>Writes the run's credits (temp table <c>run_credits</c>) model by model.</summary>
-    public static void Replace(LakeDatabase db, LakeLayout lake, string conversionType, string dimension, IReadOnlyList<string> models)
+    /// <summary>
+    /// Writes the run's credits (temp table <c>run_credits</c>) in one pass partitioned by type and model, then moves
+    /// each file into place. A touch's own columns (channel, campaign, landing page) stay in <c>touchpoints</c>.
+    /// </summary>
+    public static void Replace(LakeDatabase db, LakeLayout lake, IReadOnlyList<string> conversionTypes, string dimension, IReadOnlyList<string> models)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(lake);
+        ArgumentNullException.ThrowIfNull(conversionTypes);
+        ArgumentNullException.ThrowIfNull(models);
         var staging = Path.Combine(lake.Staging, "credits-" + Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(staging);
         try
         {
+            db.CopyToParquetPartitioned($"""
+                SELECT conversion_id, conversion_type, model, '{dimension}' AS dimension, dimension_value, person_id,
+                       touchpoint_id, touched_at AS touch_timestamp, converted_at, credit, revenue
+                FROM run_credits
+                """, staging, "conversion_type, model");
             var target = Directory(lake);
             System.IO.Directory.CreateDirectory(target);
-            foreach (var model in models ?? [])
+            foreach (var conversionType in conversionTypes)
             {
-                var name = FileName(conversionType, model, dimension);
-                var staged = Path.Combine(staging, name);
-                db.CopyToParquet($"""
-                    SELECT conversion_id, {LakeDatabase.Literal(conversionType)} AS conversion_type, model, '{dimension}' AS dimension,
-                           dimension_value, person_id, touchpoint_id, touch_timestamp, converted_at, channel, source, medium, campaign,
-                           content, term, landing_page, credit, revenue
-                    FROM run_credits WHERE model = '{model}'
-                    """, staged);
-                File.Move(staged, Path.Combine(target, name), overwrite: true);
+                foreach (var model in models)
+                    Publish(db, staging, target, conversionType, model, dimension);
             }
         }
         finally
         {
             try
             {
-                System.IO.Directory.Delete(staging, recursive: true);
+                if (System.IO.Directory.Exists(staging))
+                    System.IO.Directory.Delete(staging, recursive: true);
             }
             catch (IOException)
             {
                 // Staging is never read.
             }
         }
+    }
+
+    /// <summary>Replaces the files of one (type, model, dimension) with what the run wrote for it (an empty file when nothing).</summary>
+    private static void Publish(LakeDatabase db, string staging, string target, string conversionType, string model, string dimension)
+    {
+        // DuckDB percent-encodes partition values in directory names.
+        var written = System.IO.Directory.Exists(staging)
+            ? System.IO.Directory.EnumerateDirectories(staging, "conversion_type=*")
+                .Where(d => Uri.UnescapeDataString(Path.GetFileName(d)["conversion_type=".Length..]) == conversionType)
+                .Select(d => Path.Combine(d, "model=" + model))
+                .Where(System.IO.Directory.Exists)
+                .SelectMany(d => System.IO.Directory.GetFiles(d, "*.parquet"))
+                .Order(StringComparer.Ordinal)
+                .ToList()
+            : [];
+        var stem = Path.GetFileNameWithoutExtension(FileName(conversionType, model, dimension));
+        foreach (var old in System.IO.Directory.GetFiles(target, stem + "*.parquet"))
+            File.Delete(old);
+        if (written.Count == 0)
+        {
+            db.CopyToParquet($"""
+                SELECT NULL::VARCHAR AS conversion_id, NULL::VARCHAR AS conversion_type, NULL::VARCHAR AS model, NULL::VARCHAR AS dimension,
+                       NULL::VARCHAR AS dimension_value, NULL::VARCHAR AS person_id, NULL::VARCHAR AS touchpoint_id,
+                       NULL::TIMESTAMP AS touch_timestamp, NULL::TIMESTAMP AS converted_at, NULL::DOUBLE AS credit, NULL::DOUBLE AS revenue
+                WHERE false
+                """, Path.Combine(target, stem + ".parquet"));
+            return;
+        }
+        for (var i = 0; i < written.Count; i++)
+            File.Move(written[i], Path.Combine(target, i == 0 ? stem + ".parquet" : $"{stem}-{i}.parquet"), overwrite: true);
     }
 
     /// <summary>A file name safe on every file system, readable, and unique per (type, model, dimension).</summary>

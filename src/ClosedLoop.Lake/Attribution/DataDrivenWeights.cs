@@ -31,25 +31,28 @@ public static class DataDrivenWeights
         return $"array_to_string(list_transform(list_sort(list({{{fields}, 'v': {value}}})), x -> x.v), {separator})";
     }
 
-    public static void Solve(LakeDatabase db, AttributionRequest request)
+    public static void Solve(LakeDatabase db, AttributionRequest request, string conversionType)
     {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(request);
+        var type = LakeDatabase.Literal(conversionType);
         // Persons who never converted (of this type), with their touchpoints in the period the conversions can reach.
         var lookback = ((long)request.Lookback.TotalMilliseconds * 1000).ToString(CultureInfo.InvariantCulture);
         var window = (request.From is { } from ? $" AND t.\"timestamp\" >= DATE '{from:yyyy-MM-dd}' - to_microseconds({lookback})" : "")
                      + (request.To is { } to ? $" AND t.\"timestamp\" < DATE '{to:yyyy-MM-dd}' + INTERVAL 1 DAY" : "");
         var dimension = AttributionModels.Dimensions[request.Dimension];
         db.Execute($"""
-            CREATE TEMP TABLE model_paths AS
+            CREATE OR REPLACE TEMP TABLE model_paths AS
             SELECT {OrderedPath("i", "dimension_value", "chr(31)")} AS path,
                    array_to_string(list_sort(list_distinct(list(dimension_value))), chr(31)) AS value_set,
                    1 AS converted
-            FROM paths GROUP BY conversion_id
+            FROM paths WHERE conversion_type = {type} GROUP BY conversion_id
             UNION ALL
             SELECT {OrderedPath("t.\"timestamp\", t.event_id", $"coalesce({dimension}, '(not set)')", "chr(31)")},
                    array_to_string(list_sort(list_distinct(list(coalesce({dimension}, '(not set)')))), chr(31)),
                    0
             FROM touchpoints t
-            WHERE t.person_id NOT IN (SELECT person_id FROM conv WHERE person_id IS NOT NULL){window}
+            WHERE t.person_id NOT IN (SELECT person_id FROM conv WHERE conversion_type = {type} AND person_id IS NOT NULL){window}
             GROUP BY t.person_id
             """);
 
@@ -58,10 +61,10 @@ public static class DataDrivenWeights
             var weights = model == "markov" ? Markov(db, request) : Shapley(db);
             using var appender = db.Connection.CreateAppender("model_weights");
             foreach (var (value, weight) in weights.Weights)
-                appender.CreateRow().AppendValue(model).AppendValue(value).AppendValue(weight).AppendValue(weights.Scores[value]).EndRow();
+                appender.CreateRow().AppendValue(conversionType).AppendValue(model).AppendValue(value).AppendValue(weight).AppendValue(weights.Scores[value]).EndRow();
             // Values with a score but no weight (a removal effect of 0) still show their score in the report.
             foreach (var (value, score) in weights.Scores.Where(s => !weights.Weights.ContainsKey(s.Key)))
-                appender.CreateRow().AppendValue(model).AppendValue(value).AppendValue(0.0).AppendValue(score).EndRow();
+                appender.CreateRow().AppendValue(conversionType).AppendValue(model).AppendValue(value).AppendValue(0.0).AppendValue(score).EndRow();
         }
     }
 

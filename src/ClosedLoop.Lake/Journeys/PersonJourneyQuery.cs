@@ -31,8 +31,8 @@ public static class PersonJourneyQuery
             FROM conversions WHERE person_id = $person ORDER BY "timestamp", conversion_id
             """),
         ("credits", """
-            SELECT model, conversion_type, converted_at, touch_timestamp, channel, campaign, credit, revenue
-            FROM credits WHERE person_id = $person ORDER BY converted_at, model, touch_timestamp
+            SELECT model, conversion_type, converted_at, touch_timestamp, dimension, dimension_value, credit, revenue
+            FROM credits WHERE person_id = $person ORDER BY converted_at, model, dimension, touch_timestamp
             """),
     ];
 

@@ -109,6 +109,18 @@ public sealed class LakeDatabase : IDisposable
         Execute($"COPY ({TrimStatement(sql)}) TO {Literal(Path.GetFullPath(path))} (FORMAT parquet, COMPRESSION snappy)");
     }
 
+    /// <summary>
+    /// Writes the result of a query as one Parquet file per value of <paramref name="partitionColumn"/> under
+    /// <paramref name="directory"/> (<c>COLUMN=VALUE/*.parquet</c>), the column kept inside the files too.
+    /// </summary>
+    public void CopyToParquetPartitioned(string sql, string directory, string partitionColumn)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        ArgumentNullException.ThrowIfNull(directory);
+        Execute($"COPY ({TrimStatement(sql)}) TO {Literal(Path.GetFullPath(directory))} " +
+                $"(FORMAT parquet, COMPRESSION snappy, PARTITION_BY ({partitionColumn}), WRITE_PARTITION_COLUMNS true)");
+    }
+
     /// <summary>A SQL error as a user error: DuckDB's message, no stack trace.</summary>
     public static UserInputException SqlError(DbException ex)
     {

@@ -63,9 +63,7 @@ public static class LakeSchemas
     public static readonly IReadOnlyList<(string Name, string Type)> Credits =
     [
         ("conversion_id", Str), ("conversion_type", Str), ("model", Str), ("dimension", Str), ("dimension_value", Str),
-        ("person_id", Str), ("touchpoint_id", Str), ("touch_timestamp", Ts), ("converted_at", Ts), ("channel", Str),
-        ("source", Str), ("medium", Str), ("campaign", Str), ("content", Str), ("term", Str), ("landing_page", Str),
-        ("credit", "DOUBLE"), ("revenue", "DOUBLE"),
+        ("person_id", Str), ("touchpoint_id", Str), ("touch_timestamp", Ts), ("converted_at", Ts), ("credit", "DOUBLE"), ("revenue", "DOUBLE"),
     ];
 
     /// <summary>The derived views, by name (<c>lake/derived/NAME/</c>).</summary>

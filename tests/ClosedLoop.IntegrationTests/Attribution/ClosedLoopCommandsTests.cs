@@ -80,6 +80,23 @@ public sealed class ClosedLoopCommandsTests : IClassFixture<ClosedLoopCommandsTe
     }
 
     [Fact]
+    public async Task Several_conversion_types_in_one_run_report_per_type()
+    {
+        var rows = await JsonAsync("attribute", "--conversion", "lead,customer", "--model", "linear,markov");
+
+        foreach (var model in new[] { "linear", "markov" })
+        {
+            Assert.Equal(_data.Leads, rows.Where(r => r.GetProperty("conversion_type").GetString() == "lead" && r.GetProperty("model").GetString() == model)
+                .Sum(r => Number(r, "conversions")), 2);
+            Assert.Equal(_data.Customers, rows.Where(r => r.GetProperty("conversion_type").GetString() == "customer" && r.GetProperty("model").GetString() == model)
+                .Sum(r => Number(r, "conversions")), 2);
+        }
+        var all = await JsonAsync("attribute", "--conversion", "all", "--model", "first");
+        Assert.Contains(all, r => r.GetProperty("conversion_type").GetString() == "deal");
+        Assert.Contains(all, r => r.GetProperty("conversion_type").GetString()!.StartsWith("event:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Stored_credits_sum_to_one_per_conversion_for_every_model_but_participation()
     {
         await JsonAsync("attribute", "--conversion", "lead", "--model", "all");
