@@ -54,7 +54,7 @@ internal static class DemoCommand
         };
         format.AcceptOnlyFromAmong("table", "csv", "json");
 
-        var command = new Command("demo", "Generate sample data into a temporary lake, load it and print a closed-loop report (traffic, leads and won revenue per channel)")
+        var command = new Command("demo", "Generate sample data into a temporary lake, load and stitch it, and print a closed-loop report (traffic, touchpoints, funnel, won revenue per channel under every model)")
         {
             events,
             seed,

@@ -36,7 +36,7 @@ internal static class StitchCommand
             DefaultValueFactory = _ => "3GB",
         };
         var command = new Command("stitch",
-            "Link cookies, user ids and emails into persons, then build sessions and touchpoints (lake/derived: identities, sessions, touchpoints)")
+            "Link cookies, user ids and emails into persons, then build sessions, touchpoints and conversions (lake/derived: identities, sessions, touchpoints, conversions)")
         {
             timeout, maxEmails, midnight, timeZone, memory,
         };
