@@ -14,6 +14,29 @@ public sealed class LakeLayout(string root)
     public string Spend => Path.Combine(Root, "spend");
     public string Derived => Path.Combine(Root, "derived");
 
+    /// <summary>The file naming the published version of the derived tables (<c>derived/CURRENT</c>).</summary>
+    public string DerivedPointer => Path.Combine(Derived, "CURRENT");
+
+    private string? _derivedVersion;
+
+    /// <summary>
+    /// Where readers find the derived tables: the version <c>derived/CURRENT</c> names, else <c>derived/</c>
+    /// itself (a lake from before versions, or one never stitched).
+    /// </summary>
+    public string CurrentDerived
+    {
+        get
+        {
+            if (_derivedVersion is not null)
+                return _derivedVersion;
+            var pointer = File.Exists(DerivedPointer) ? File.ReadAllText(DerivedPointer).Trim() : "";
+            return pointer.Length > 0 ? Path.Combine(Derived, pointer) : Derived;
+        }
+    }
+
+    /// <summary>This lake with its derived tables read from an unpublished version (a recompute builds on it before switching).</summary>
+    public LakeLayout WithDerivedVersion(string directory) => new(Root) { _derivedVersion = Path.GetFullPath(directory) };
+
     /// <summary>Scratch space for files being written; they are moved into place only when complete.</summary>
     public string Staging => Path.Combine(Root, "_staging");
 

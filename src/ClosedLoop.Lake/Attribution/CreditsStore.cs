@@ -10,7 +10,7 @@ namespace ClosedLoop.Lake.Attribution;
 /// </summary>
 public static class CreditsStore
 {
-    public static string Directory(LakeLayout lake) => Path.Combine(lake.Derived, "credits");
+    public static string Directory(LakeLayout lake) => Path.Combine(lake.CurrentDerived, "credits");
 
     /// <summary>
     /// Writes the run's credits (temp table <c>run_credits</c>) in one pass partitioned by type and model, then moves

@@ -3,58 +3,79 @@ using ClosedLoop.Lake.Query;
 namespace ClosedLoop.Lake.Derived;
 
 /// <summary>
-/// Builds a set of derived tables (<c>lake/derived/NAME/</c>) in staging and publishes them together: each
-/// table's directory is swapped in by a rename, so a reader sees a whole old table or a whole new one, never a
-/// half-written file. Nothing is published if the run fails or is disposed before <see cref="Publish"/>.
+/// Builds a new version of the derived tables (<c>lake/derived/v-TIME-ID/NAME/</c>) and publishes it in one step:
+/// <c>derived/CURRENT</c> is replaced by a rename to name the new version, so a reader sees the whole old version
+/// or the whole new one, never a mix. Nothing is published if the run fails or is disposed before
+/// <see cref="Publish"/>; a killed run leaves an unnamed version directory that the next publish removes.
+/// Older versions are kept for a grace period, for readers that started before the switch.
 /// </summary>
 public sealed class DerivedTableWriter : IDisposable
 {
+    /// <summary>How long a replaced version stays on disk for readers that opened it before the switch.</summary>
+    public static readonly TimeSpan GracePeriod = TimeSpan.FromMinutes(10);
+
     private readonly LakeLayout _lake;
-    private readonly string _stagingRoot;
-    private readonly List<string> _tables = [];
     private bool _published;
 
     public DerivedTableWriter(LakeLayout lake)
     {
         _lake = lake;
-        _stagingRoot = Path.Combine(lake.Staging, "derived-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_stagingRoot);
+        Version = $"v-{DateTime.UtcNow:yyyyMMddTHHmmssfff}-{Guid.NewGuid().ToString("N")[..8]}";
+        VersionDirectory = Path.Combine(lake.Derived, Version);
+        Directory.CreateDirectory(VersionDirectory);
     }
 
-    /// <summary>Writes a query's result as the new version of table <paramref name="name"/> (DuckDB's Parquet writer).</summary>
+    /// <summary>The new version's name, as <c>derived/CURRENT</c> will hold it.</summary>
+    public string Version { get; }
+
+    public string VersionDirectory { get; }
+
+    /// <summary>The lake as it will look once published: queries through it read the new version's tables.</summary>
+    public LakeLayout Layout => _lake.WithDerivedVersion(VersionDirectory);
+
+    /// <summary>Writes a query's result as table <paramref name="name"/> of the new version (DuckDB's Parquet writer).</summary>
     public void Write(LakeDatabase db, string name, string sql)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var dir = Path.Combine(_stagingRoot, name);
+        var dir = Path.Combine(VersionDirectory, name);
         Directory.CreateDirectory(dir);
         db.CopyToParquet(sql, Path.Combine(dir, LakeLayout.NewFileName(name)));
-        _tables.Add(name);
     }
 
     /// <summary>A glob over a table written in this run but not yet published, for queries that build on it.</summary>
-    public string StagedGlob(string name) => Path.Combine(_stagingRoot, name, "*.parquet");
+    public string StagedGlob(string name) => Path.Combine(VersionDirectory, name, "*.parquet");
 
-    /// <summary>Moves every written table into <c>lake/derived/</c>, replacing the previous version.</summary>
+    /// <summary>Switches readers to the new version, then removes versions past the grace period.</summary>
     public void Publish()
     {
-        Directory.CreateDirectory(_lake.Derived);
-        var retired = Path.Combine(_stagingRoot, "_retired");
-        Directory.CreateDirectory(retired);
-        foreach (var name in _tables)
-        {
-            var target = Path.Combine(_lake.Derived, name);
-            if (Directory.Exists(target))
-                Directory.Move(target, Path.Combine(retired, name));
-            Directory.Move(Path.Combine(_stagingRoot, name), target);
-        }
+        var pointer = _lake.DerivedPointer;
+        var previous = File.Exists(pointer) ? File.ReadAllText(pointer).Trim() : null;
+        var temp = pointer + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        File.WriteAllText(temp, Version + "\n");
+        File.Move(temp, pointer, overwrite: true);
         _published = true;
-        TryDelete(_stagingRoot);
+        RemoveOldVersions(previous);
     }
 
     public void Dispose()
     {
         if (!_published)
-            TryDelete(_stagingRoot);
+            TryDelete(VersionDirectory);
+    }
+
+    /// <summary>Keeps the new version and the one it replaced (readers may still be in it); older ones go after the grace period.</summary>
+    private void RemoveOldVersions(string? previous)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(_lake.Derived))
+        {
+            var name = Path.GetFileName(dir);
+            if (name == Version || name == previous)
+                continue;
+            // Tables from before versions lived right under derived/; versions replace them.
+            var legacy = !name.StartsWith("v-", StringComparison.Ordinal);
+            if (legacy || DateTime.UtcNow - Directory.GetLastWriteTimeUtc(dir) > GracePeriod)
+                TryDelete(dir);
+        }
     }
 
     private static void TryDelete(string dir)
@@ -66,7 +87,11 @@ public sealed class DerivedTableWriter : IDisposable
         }
         catch (IOException)
         {
-            // Staging is never read; a later run's maintenance clears it.
+            // Left for the next publish; unpublished versions are never read.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // As above.
         }
     }
 }

@@ -149,7 +149,7 @@ public sealed class LakeDatabase : IDisposable
         CreateLatestWinsView(CrmTable.Deals, "deal_id", perRow: true);
         CreateLatestWinsView(CrmTable.Spend, "date, channel, source, medium, campaign", perRow: false);
         foreach (var (name, schema) in LakeSchemas.Derived)
-            CreateView(name, Path.Combine(Lake.Derived, name), hive: true, schema);
+            CreateView(name, Path.Combine(Lake.CurrentDerived, name), hive: true, schema);
     }
 
     private void CreateView(string name, string directory, bool hive, IReadOnlyList<(string Name, string Type)> schema) =>
