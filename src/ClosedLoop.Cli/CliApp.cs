@@ -18,6 +18,8 @@ internal static class CliApp
         root.Subcommands.Add(AttributeCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(RecomputeCommand.Create());
+        root.Subcommands.Add(ForgetCommand.Create());
         root.Subcommands.Add(SqlCommand.Create());
         return root;
     }

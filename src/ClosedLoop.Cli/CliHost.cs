@@ -9,6 +9,8 @@ internal static class CliHost
     public const int Success = 0;
     public const int Failure = 1;
     public const int BadUsage = 2;
+    /// <summary>The lake is locked by another recompute or erasure: nothing was done; retry later.</summary>
+    public const int Busy = 3;
 
     private static string CommandPath(System.CommandLine.Parsing.CommandResult command)
     {
@@ -37,6 +39,11 @@ internal static class CliHost
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cts.Token);
+        }
+        catch (Lake.Maintenance.LakeBusyException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return Busy;
         }
         catch (UserInputException ex)
         {

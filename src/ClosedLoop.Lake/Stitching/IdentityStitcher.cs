@@ -22,8 +22,12 @@ namespace ClosedLoop.Lake.Stitching;
 /// </remarks>
 public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
 {
-    /// <summary>Runs the whole stitch and publishes the three tables; <paramref name="onStep"/> hears each step as it ends.</summary>
-    public StitchSummary Run(Action<StitchStep>? onStep = null, CancellationToken ct = default)
+    /// <summary>
+    /// Runs the whole stitch and publishes its tables as a new derived version; <paramref name="onStep"/> hears each
+    /// step as it ends. With <paramref name="into"/>, the tables go into that unpublished version and the caller
+    /// publishes (a recompute adds credits first).
+    /// </summary>
+    public StitchSummary Run(Action<StitchStep>? onStep = null, CancellationToken ct = default, DerivedTableWriter? into = null)
     {
         options.Validate();
         var steps = new List<StitchStep>();
@@ -54,14 +58,15 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
             db.Execute(ConversionsSql.CreateTable());
             Step("conversions");
 
-            using var output = new DerivedTableWriter(lake);
+            using var owned = into is null ? new DerivedTableWriter(lake) : null;
+            var output = into ?? owned!;
             output.Write(db, "sessions", "SELECT * EXCLUDE (segment) FROM stitched_sessions");
             output.Write(db, "touchpoints", TouchpointsQuery);
             output.Write(db, "identities", IdentitiesQuery);
             output.Write(db, "conversions", "SELECT * FROM stitched_conversions");
             Step("write tables");
             var summary = Summarize(db, output, steps);
-            output.Publish();
+            owned?.Publish();
             return summary;
         }
         finally

@@ -1,0 +1,53 @@
+using ClosedLoop.Lake.Query;
+
+namespace ClosedLoop.Lake.Maintenance;
+
+/// <summary>What compaction did.</summary>
+public sealed record CompactionSummary(int PartitionsCompacted, int FilesBefore, int FilesAfter, long DuplicatesRemoved);
+
+/// <summary>
+/// Merges the small Parquet files that loads and streaming ingest leave in an event partition into one file,
+/// keeping each <c>event_id</c> once (its earliest receipt). Only the files listed at the start are read and then
+/// removed, so a file the ingest service publishes meanwhile is kept as it is. The merged file is moved in before
+/// the old ones are deleted: a run killed between the two leaves duplicates that the next compaction removes,
+/// never a missing event.
+/// </summary>
+public static class EventCompactor
+{
+    public static CompactionSummary Run(LakeLayout lake, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(lake);
+        if (!Directory.Exists(lake.Events))
+            return new CompactionSummary(0, 0, 0, 0);
+        int partitions = 0, before = 0, after = 0;
+        long duplicates = 0;
+        using var db = LakeDatabase.Open(lake);
+        foreach (var partition in Directory.EnumerateDirectories(lake.Events, "event_date=*").Order(StringComparer.Ordinal))
+        {
+            ct.ThrowIfCancellationRequested();
+            var files = Directory.GetFiles(partition, "*.parquet").Order(StringComparer.Ordinal).ToList();
+            if (files.Count < 2)
+                continue;
+            var list = "[" + string.Join(", ", files.Select(LakeDatabase.Literal)) + "]";
+            var rows = Convert.ToInt64(db.ExecuteScalar($"SELECT count(*) FROM read_parquet({list}, union_by_name = true, hive_partitioning = false)"),
+                System.Globalization.CultureInfo.InvariantCulture);
+            Directory.CreateDirectory(lake.Staging);
+            var staged = Path.Combine(lake.Staging, LakeLayout.NewFileName("events"));
+            db.CopyToParquet($"""
+                SELECT * FROM read_parquet({list}, union_by_name = true, hive_partitioning = false)
+                QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY received_at, event_key) = 1
+                ORDER BY "timestamp", event_id
+                """, staged);
+            var kept = Convert.ToInt64(db.ExecuteScalar($"SELECT count(*) FROM read_parquet({LakeDatabase.Literal(staged)})"),
+                System.Globalization.CultureInfo.InvariantCulture);
+            File.Move(staged, Path.Combine(partition, Path.GetFileName(staged)));
+            foreach (var file in files)
+                File.Delete(file);
+            partitions++;
+            before += files.Count;
+            after++;
+            duplicates += rows - kept;
+        }
+        return new CompactionSummary(partitions, before, after, duplicates);
+    }
+}
