@@ -19,6 +19,7 @@ internal static class CliApp
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(SqlCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         return root;
     }
 }
