@@ -140,6 +140,10 @@ public sealed class IngestServer : IAsyncDisposable
         new CrmEndpoints(options, lake, metrics).Map(v1);
     }
 
+    /// <summary>A value set by the caller (the command line) wins over configuration, which wins over the default.</summary>
+    private static T Pick<T>(T given, T defaultValue, T? configured)
+        where T : struct => !EqualityComparer<T>.Default.Equals(given, defaultValue) ? given : configured ?? defaultValue;
+
     /// <summary>Adds keys from configuration (<c>ClosedLoop:WriteKeys</c>, appsettings.json or environment) and its other settings.</summary>
     private static IngestOptions WithConfiguration(IngestOptions options, IConfiguration configuration)
     {
@@ -147,16 +151,17 @@ public sealed class IngestServer : IAsyncDisposable
         var keys = section.GetSection("WriteKeys").GetChildren().Select(c => c.Value).OfType<string>();
         if (section["WriteKeys"] is { Length: > 0 } commaSeparated)
             keys = keys.Concat(commaSeparated.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var defaults = new IngestOptions { LakeRoot = options.LakeRoot };
         return new IngestOptions
         {
             LakeRoot = options.LakeRoot,
             Urls = options.Urls,
             WriteKeys = [.. options.WriteKeys.Concat(keys).Distinct(StringComparer.Ordinal)],
             ReadToken = options.ReadToken ?? section["ReadToken"],
-            MaxBodyBytes = section.GetValue<int?>("MaxBodyBytes") ?? options.MaxBodyBytes,
-            MaxCrmBodyBytes = section.GetValue<int?>("MaxCrmBodyBytes") ?? options.MaxCrmBodyBytes,
-            MaxBacklogBytes = section.GetValue<long?>("MaxBacklogBytes") ?? options.MaxBacklogBytes,
-            FlushInterval = section.GetValue<TimeSpan?>("FlushInterval") ?? options.FlushInterval,
+            MaxBodyBytes = Pick(options.MaxBodyBytes, defaults.MaxBodyBytes, section.GetValue<int?>("MaxBodyBytes")),
+            MaxCrmBodyBytes = Pick(options.MaxCrmBodyBytes, defaults.MaxCrmBodyBytes, section.GetValue<int?>("MaxCrmBodyBytes")),
+            MaxBacklogBytes = Pick(options.MaxBacklogBytes, defaults.MaxBacklogBytes, section.GetValue<long?>("MaxBacklogBytes")),
+            FlushInterval = Pick(options.FlushInterval, defaults.FlushInterval, section.GetValue<TimeSpan?>("FlushInterval")),
             MaxSegmentBytes = options.MaxSegmentBytes,
             FlushOnStop = options.FlushOnStop,
         };
