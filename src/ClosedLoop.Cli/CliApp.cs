@@ -21,6 +21,7 @@ internal static class CliApp
         root.Subcommands.Add(RecomputeCommand.Create());
         root.Subcommands.Add(ForgetCommand.Create());
         root.Subcommands.Add(SqlCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text;
+using ClosedLoop.Core.Enrichment;
+using ClosedLoop.Core.Events;
+using ClosedLoop.Core.Parsing;
+using ClosedLoop.Lake.Events;
+using ClosedLoop.Lake.Rejects;
+
+namespace ClosedLoop.Service;
+
+/// <summary>What one request body holds: the events to log, and the rejected ones with their reasons.</summary>
+internal sealed class IntakeResult
+{
+    /// <summary>Set when the body as a whole is unusable (malformed JSON, not UTF-8): the answer is 400.</summary>
+    public string? BodyError { get; init; }
+    public List<RawEvent> Accepted { get; } = [];
+    public List<RejectedEvent> Rejected { get; } = [];
+    public List<RejectRecord> Rejects { get; } = [];
+}
+
+/// <summary>
+/// Parses and validates a request body with the bulk loader's parts (<see cref="EventJsonParser"/>,
+/// <see cref="EventEnricher"/>, <see cref="EventKeys"/>), so that an event accepted over HTTP is exactly one
+/// that <c>closedloop load events</c> would accept, and is rejected with the same reason otherwise.
+/// </summary>
+internal sealed class EventIntake(EventEnricher enricher)
+{
+    /// <summary>Reads one JSON document: a Segment batch envelope or a single event.</summary>
+    /// <param name="defaultType">The event type implied by the endpoint (<c>/v1/track</c>: track), for bodies without <c>type</c>.</param>
+    public IntakeResult ReadDocument(byte[] body, string endpoint, string? defaultType, DateTime receivedAt)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+            return new IntakeResult { BodyError = "the body is not valid UTF-8" };
+        var parsed = new List<ParsedEvent>();
+        EventJsonParser.Parse(body, parsed, allowArray: false);
+        if (parsed is [{ Event: null, BatchIndex: null } whole])
+            return new IntakeResult { BodyError = whole.Error };
+        var result = new IntakeResult();
+        var index = 0;
+        foreach (var p in parsed)
+        {
+            var line = 1 + body.AsSpan(0, p.Start).Count((byte)'\n');
+            Admit(p, body.AsSpan(p.Start, p.Length), index++, line, endpoint, defaultType, receivedAt, result);
+        }
+        return result;
+    }
+
+    /// <summary>Reads NDJSON: every line is an event (or a batch envelope) on its own; a bad line is rejected alone.</summary>
+    public IntakeResult ReadNdjson(byte[] body, string endpoint, DateTime receivedAt)
+    {
+        var result = new IntakeResult();
+        var parsed = new List<ParsedEvent>();
+        var rest = body.AsSpan();
+        var offset = 0;
+        var lineNumber = 0;
+        var index = 0;
+        while (offset < body.Length)
+        {
+            lineNumber++;
+            var newline = rest[offset..].IndexOf((byte)'\n');
+            var length = newline < 0 ? body.Length - offset : newline;
+            var line = rest.Slice(offset, length);
+            var lineStart = offset;
+            offset += length + 1;
+            if (line.Trim(" \t\r"u8).IsEmpty)
+                continue;
+            if (!System.Text.Unicode.Utf8.IsValid(line))
+            {
+                Reject(result, index++, lineNumber, endpoint, line, "not valid UTF-8");
+                continue;
+            }
+            parsed.Clear();
+            EventJsonParser.Parse(body.AsSpan(lineStart, length), parsed, allowArray: false);
+            foreach (var p in parsed)
+                Admit(p, line.Slice(p.Start, p.Length), index++, lineNumber, endpoint, null, receivedAt, result);
+        }
+        return result;
+    }
+
+    private void Admit(ParsedEvent parsed, ReadOnlySpan<byte> raw, int index, long line, string endpoint, string? defaultType, DateTime receivedAt, IntakeResult result)
+    {
+        if (parsed.Event is not { } ev)
+        {
+            Reject(result, index, line, endpoint, raw, parsed.Error!);
+            return;
+        }
+        ev.Type ??= defaultType;
+        ev.EventId ??= EventKeys.DeriveId(raw);
+        // The collector's receive time, as Segment stamps it; an archive's own receivedAt is kept.
+        ev.ReceivedAt ??= receivedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        var outcome = enricher.Enrich(ev, receivedAt);
+        if (outcome.RejectReason is { } reason)
+            Reject(result, index, line, endpoint, raw, reason);
+        else
+            result.Accepted.Add(ev);
+    }
+
+    private static void Reject(IntakeResult result, int index, long line, string endpoint, ReadOnlySpan<byte> raw, string reason)
+    {
+        result.Rejected.Add(new RejectedEvent(index, reason));
+        var text = Encoding.UTF8.GetString(raw.Length > RejectRecord.MaxRawLength ? raw[..RejectRecord.MaxRawLength] : raw);
+        result.Rejects.Add(new RejectRecord("events", "http:" + endpoint, line, index, text, reason));
+    }
+}

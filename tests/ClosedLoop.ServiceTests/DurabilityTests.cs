@@ -1,0 +1,96 @@
+using System.Net;
+
+namespace ClosedLoop.ServiceTests;
+
+/// <summary>What a 200 promises: acknowledged events survive a crash, and none is stored twice.</summary>
+public sealed class DurabilityTests : IAsyncLifetime
+{
+    private readonly ServiceHarness _harness = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
+
+    [Fact]
+    public async Task The_log_is_replayed_on_start_after_a_crash_and_events_appear_exactly_once()
+    {
+        // A "crash" after the fsync: the host stops without writing the log to Parquet.
+        var client = await _harness.StartAsync(o => new() { LakeRoot = o.LakeRoot, Urls = o.Urls, WriteKeys = o.WriteKeys, FlushInterval = o.FlushInterval, FlushOnStop = false });
+        using (var response = await client.PostAsync("/v1/batch", ServiceHarness.Json(ServiceHarness.Batch(ServiceHarness.Track("r-1"), ServiceHarness.Track("r-2")))))
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using (var response = await client.PostAsync("/v1/batch", ServiceHarness.Json(ServiceHarness.Batch(ServiceHarness.Track("r-2"), ServiceHarness.Track("r-3")))))
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await _harness.StopAsync();
+        Assert.False(_harness.HasEventFiles);
+        var segment = Assert.Single(Directory.GetFiles(_harness.WalDirectory));
+        var copy = Path.Combine(_harness.Root, "segment-copy");
+        File.Copy(segment, copy);
+
+        // The next start replays before it listens.
+        await _harness.StartAsync();
+        Assert.Equal((3, 3), _harness.EventCounts());
+        Assert.Empty(Directory.GetFiles(_harness.WalDirectory));
+        await _harness.StopAsync();
+        Assert.Equal((3, 3), _harness.EventCounts());
+
+        // A crash after the Parquet files were published but before the segment was deleted: replaying it again adds nothing.
+        File.Copy(copy, segment);
+        await _harness.StartAsync();
+        await _harness.StopAsync();
+        Assert.Equal((3, 3), _harness.EventCounts());
+        Assert.Empty(Directory.GetFiles(_harness.WalDirectory));
+    }
+
+    [Fact]
+    public async Task A_torn_record_at_the_end_of_a_segment_is_ignored()
+    {
+        var client = await _harness.StartAsync(o => new() { LakeRoot = o.LakeRoot, Urls = o.Urls, WriteKeys = o.WriteKeys, FlushInterval = o.FlushInterval, FlushOnStop = false });
+        using (var response = await client.PostAsync("/v1/batch", ServiceHarness.Json(ServiceHarness.Batch(ServiceHarness.Track("t-1")))))
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await _harness.StopAsync();
+        var segment = Assert.Single(Directory.GetFiles(_harness.WalDirectory));
+        // Half a record, as a crash in the middle of a write leaves it (never acknowledged: its fsync had not returned).
+        await using (var stream = new FileStream(segment, FileMode.Append))
+            stream.Write([200, 0, 0, 0, 1, 2, 3, 4, (byte)'{', (byte)'"']);
+
+        await _harness.StartAsync();
+        await _harness.StopAsync();
+
+        Assert.Equal((1, 1), _harness.EventCounts());
+    }
+
+    [Fact]
+    public async Task Concurrent_clients_get_every_acknowledged_event_stored_exactly_once()
+    {
+        // A short flush interval so that segments are sealed and flushed while requests keep arriving.
+        await _harness.StartAsync(o => new() { LakeRoot = o.LakeRoot, Urls = o.Urls, WriteKeys = o.WriteKeys, FlushInterval = TimeSpan.FromMilliseconds(100) });
+        const int Clients = 8, BatchesPerClient = 50, EventsPerBatch = 5;
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
+
+        var tasks = Enumerable.Range(0, Clients).Select(c => Task.Run(async () =>
+        {
+            using var client = _harness.NewClient(ServiceHarness.WriteKey);
+            for (var b = 0; b < BatchesPerClient; b++)
+            {
+                var ids = Enumerable.Range(0, EventsPerBatch).Select(e => $"c{c}-b{b}-e{e}").ToArray();
+                // Every fifth batch repeats the previous one's ids, as a client retrying after a timeout would.
+                if (b % 5 == 4)
+                    ids = Enumerable.Range(0, EventsPerBatch).Select(e => $"c{c}-b{b - 1}-e{e}").ToArray();
+                using var response = await client.PostAsync("/v1/batch", ServiceHarness.Json(ServiceHarness.Batch([.. ids.Select(id => ServiceHarness.Track(id, $"anon-{c}"))])));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    foreach (var id in ids)
+                        acknowledged.Add(id);
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll(tasks);
+        await _harness.StopAsync();
+
+        var expected = acknowledged.Distinct().Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(Clients * BatchesPerClient * EventsPerBatch * 4 / 5, expected.Count);
+        var stored = ServiceHarness.Query($"select event_id from read_parquet('{_harness.EventsGlob}', hive_partitioning = true) order by event_id")
+            .Select(r => r[0]!).ToList();
+        Assert.Equal(expected, stored);
+    }
+}
