@@ -16,11 +16,15 @@ internal static class RecomputeCommand
         {
             Description = "Recompute every person (currently every run does; incremental runs are not built yet)",
         };
+        var retention = new Option<string?>("--retention")
+        {
+            Description = "Delete raw event days older than this before recomputing, e.g. 400d (default: keep everything)",
+        };
         var command = new Command("recompute",
             "The nightly batch: compact event files, stitch, credit every conversion type under every model, publish the new derived version in one step. " +
             "Exit codes: 0 done, 1 failed, 3 another run holds the lake lock")
         {
-            full,
+            full, retention,
         };
         command.SetAction((parse, ct) =>
         {
@@ -28,7 +32,8 @@ internal static class RecomputeCommand
             if (!Directory.Exists(lake.Events))
                 throw new UserInputException($"no events in {lake.Root}: load some first (closedloop load events FILE --lake {lake.Root})");
             // One structured line per step (logfmt), so cron mail and journald stay readable and greppable.
-            var summary = new Recompute(lake, new StitchOptions()).Run(step =>
+            var keep = parse.GetValue(retention) is { } r ? Durations.Parse(r, defaultUnit: 'd') : (TimeSpan?)null;
+            var summary = new Recompute(lake, new StitchOptions()) { Retention = keep }.Run(step =>
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"time={DateTime.UtcNow:O} level=info msg=\"recompute step\" step=\"{step.Name}\" seconds={step.Elapsed.TotalSeconds:0.000}")), ct);
             var total = summary.Elapsed.TotalSeconds;

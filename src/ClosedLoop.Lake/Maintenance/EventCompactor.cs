@@ -2,6 +2,9 @@ using ClosedLoop.Lake.Query;
 
 namespace ClosedLoop.Lake.Maintenance;
 
+/// <summary>What retention removed.</summary>
+public sealed record RetentionSummary(int PartitionsRemoved, DateOnly? Cutoff);
+
 /// <summary>What compaction did.</summary>
 public sealed record CompactionSummary(int PartitionsCompacted, int FilesBefore, int FilesAfter, long DuplicatesRemoved);
 
@@ -14,6 +17,29 @@ public sealed record CompactionSummary(int PartitionsCompacted, int FilesBefore,
 /// </summary>
 public static class EventCompactor
 {
+    /// <summary>
+    /// Deletes whole event partitions (days) older than <paramref name="retention"/> before <paramref name="now"/>:
+    /// raw events are kept for a period, derived tables are rebuilt from what remains.
+    /// </summary>
+    public static RetentionSummary ApplyRetention(LakeLayout lake, TimeSpan? retention, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(lake);
+        if (retention is not { } keep || !Directory.Exists(lake.Events))
+            return new RetentionSummary(0, null);
+        var cutoff = DateOnly.FromDateTime(now.Subtract(keep));
+        var removed = 0;
+        foreach (var partition in Directory.EnumerateDirectories(lake.Events, "event_date=*"))
+        {
+            if (DateOnly.TryParseExact(Path.GetFileName(partition)["event_date=".Length..], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.None, out var day) && day < cutoff)
+            {
+                Directory.Delete(partition, recursive: true);
+                removed++;
+            }
+        }
+        return new RetentionSummary(removed, cutoff);
+    }
+
     public static CompactionSummary Run(LakeLayout lake, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(lake);

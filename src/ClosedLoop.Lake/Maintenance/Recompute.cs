@@ -20,6 +20,9 @@ public sealed record RecomputeSummary(string Version, StitchSummary Stitch, long
 /// </remarks>
 public sealed class Recompute(LakeLayout lake, StitchOptions stitchOptions)
 {
+    /// <summary>Raw events older than this (by event day) are deleted before compaction; null keeps everything.</summary>
+    public TimeSpan? Retention { get; init; }
+
     public RecomputeSummary Run(Action<StitchStep> log, CancellationToken ct = default)
     {
         using var held = RecomputeLock.Acquire(lake);
@@ -42,6 +45,11 @@ public sealed class Recompute(LakeLayout lake, StitchOptions stitchOptions)
             ct.ThrowIfCancellationRequested();
         }
 
+        if (Retention is not null)
+        {
+            var retention = EventCompactor.ApplyRetention(lake, Retention, DateTime.UtcNow);
+            Step($"retention (event days before {retention.Cutoff:yyyy-MM-dd} removed: {retention.PartitionsRemoved})");
+        }
         var compaction = EventCompactor.Run(lake, ct);
         Step($"compact events ({compaction.PartitionsCompacted} partitions, {compaction.FilesBefore} files into {compaction.FilesAfter}, {compaction.DuplicatesRemoved} duplicates removed)");
 

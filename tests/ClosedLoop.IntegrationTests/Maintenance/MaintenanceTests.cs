@@ -128,6 +128,21 @@ public sealed class MaintenanceTests : IDisposable
     }
 
     [Fact]
+    public async Task Retention_removes_event_days_older_than_the_setting()
+    {
+        await LoadSampleAsync();
+        var days = Directory.GetDirectories(_lake.Layout.Events).Select(d => Path.GetFileName(d)["event_date=".Length..]).Order(StringComparer.Ordinal).ToList();
+        var middle = DateOnly.ParseExact(days[days.Count / 2], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var now = middle.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).AddDays(30);
+
+        var summary = EventCompactor.ApplyRetention(_lake.Layout, TimeSpan.FromDays(30), now);
+
+        Assert.Equal(days.Count / 2, summary.PartitionsRemoved);
+        Assert.Equal(0, Count($"select count(*) from events where event_date < DATE '{middle:yyyy-MM-dd}'"));
+        Assert.True(Count($"select count(*) from events where event_date = DATE '{middle:yyyy-MM-dd}'") > 0);
+    }
+
+    [Fact]
     public async Task Forget_an_unknown_email_says_so()
     {
         await LoadSampleAsync();
