@@ -136,6 +136,9 @@ public sealed class IngestServer : IAsyncDisposable
         app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         var v1 = app.MapGroup("/v1");
         v1.AddEndpointFilter(auth.FilterAsync);
+        var read = app.MapGroup("/v1");
+        read.AddEndpointFilter(new ReadTokenAuthentication(options.ReadToken).FilterAsync);
+        new ReadEndpoints(lake).Map(read);
         new IngestEndpoints(options, lake, intake, committer, metrics).Map(v1);
         new CrmEndpoints(options, lake, metrics).Map(v1);
     }
