@@ -41,4 +41,7 @@ public sealed class IngestOptions
     /// the fsync: the next start must then replay the log.
     /// </summary>
     internal bool FlushOnStop { get; init; } = true;
+
+    /// <summary>Tests add endpoints here (a page that loads the tracker from the same origin).</summary>
+    internal Action<Microsoft.AspNetCore.Routing.IEndpointRouteBuilder>? MapExtraEndpoints { get; init; }
 }
