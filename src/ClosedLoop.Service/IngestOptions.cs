@@ -15,7 +15,7 @@ public sealed class IngestOptions
     /// <summary>Accepted write keys (HTTP Basic user names), one per source.</summary>
     public IReadOnlyList<string> WriteKeys { get; init; } = [];
 
-    /// <summary>The read token of the read API (not served yet; kept so configuration stays stable).</summary>
+    /// <summary>The read token of the read API (<c>GET /v1/attribution</c>, <c>/v1/reports/...</c>); without one that API answers 401.</summary>
     public string? ReadToken { get; init; }
 
     /// <summary>Requests with a larger body get 413.</summary>
@@ -41,4 +41,7 @@ public sealed class IngestOptions
     /// the fsync: the next start must then replay the log.
     /// </summary>
     internal bool FlushOnStop { get; init; } = true;
+
+    /// <summary>Tests add endpoints here (a page that loads the tracker from the same origin).</summary>
+    internal Action<Microsoft.AspNetCore.Routing.IEndpointRouteBuilder>? MapExtraEndpoints { get; init; }
 }

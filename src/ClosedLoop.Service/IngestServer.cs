@@ -133,9 +133,18 @@ public sealed class IngestServer : IAsyncDisposable
             metrics.Request(endpoint, context.Response.StatusCode);
         });
         app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/t.js", (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "public, max-age=3600";
+            return Results.Bytes(Tracker.Script, "text/javascript; charset=utf-8");
+        });
+        options.MapExtraEndpoints?.Invoke(app);
         app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         var v1 = app.MapGroup("/v1");
         v1.AddEndpointFilter(auth.FilterAsync);
+        var read = app.MapGroup("/v1");
+        read.AddEndpointFilter(new ReadTokenAuthentication(options.ReadToken).FilterAsync);
+        new ReadEndpoints(lake).Map(read);
         new IngestEndpoints(options, lake, intake, committer, metrics).Map(v1);
         new CrmEndpoints(options, lake, metrics).Map(v1);
     }
@@ -164,6 +173,7 @@ public sealed class IngestServer : IAsyncDisposable
             FlushInterval = Pick(options.FlushInterval, defaults.FlushInterval, section.GetValue<TimeSpan?>("FlushInterval")),
             MaxSegmentBytes = options.MaxSegmentBytes,
             FlushOnStop = options.FlushOnStop,
+            MapExtraEndpoints = options.MapExtraEndpoints,
         };
     }
 }

@@ -4,6 +4,7 @@ using ClosedLoop.Core;
 using ClosedLoop.Lake;
 using ClosedLoop.Lake.Attribution;
 using ClosedLoop.Lake.Query.Output;
+using ClosedLoop.Lake.Reports;
 
 namespace ClosedLoop.Cli.Commands;
 
@@ -58,29 +59,26 @@ internal static class AttributeCommand
         command.SetAction(async (parse, ct) =>
         {
             var lake = new LakeLayout(parse.GetValue(CommonOptions.Lake)!.FullName);
-            var request = new AttributionRequest
+            using var query = ReportRunner.Attribution(lake, new ReportParameters
             {
-                ConversionType = parse.GetValue(conversion)!.Trim(),
-                Models = AttributionModels.Parse(parse.GetValue(model)!),
-                Dimension = AttributionModels.ParseDimension(parse.GetValue(by)!),
-                Lookback = Durations.Parse(parse.GetValue(lookback)!, defaultUnit: 'd'),
-                From = ParseDay(parse.GetValue(from), "--from"),
-                To = ParseDay(parse.GetValue(to), "--to"),
+                Conversion = parse.GetValue(conversion),
+                Model = parse.GetValue(model),
+                By = parse.GetValue(by),
+                Lookback = parse.GetValue(lookback),
+                From = parse.GetValue(from),
+                To = parse.GetValue(to),
                 HalfLifeDays = parse.GetValue(halfLife),
                 MarkovOrder = parse.GetValue(order),
-                CollapseRepeats = !parse.GetValue(keepRepeats),
-            };
-            using var run = AttributionRun.Start(lake, request);
+                KeepRepeats = parse.GetValue(keepRepeats),
+            });
+            var run = query.Run!;
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"attribute: {run.Conversions:N0} {string.Join(", ", run.Types)} conversions, {run.Untouched:N0} with no touchpoint in {parse.GetValue(lookback)} (credited to (none))"));
-            await QueryOutputOptions.WriteAsync(run.Database, run.ReportSql, parse.GetValue(format), parse.GetValue(output), ct);
+            await QueryOutputOptions.WriteAsync(query.Database, query.Sql, parse.GetValue(format), parse.GetValue(output), ct);
             return CliHost.Success;
         });
         return command;
     }
 
-    internal static DateOnly? ParseDay(string? text, string option) =>
-        text is null ? null
-        : DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day
-        : throw new UserInputException($"{option} '{text}' is not a date: use YYYY-MM-DD");
+    internal static DateOnly? ParseDay(string? text, string option) => ReportRunner.ParseDay(text, option);
 }

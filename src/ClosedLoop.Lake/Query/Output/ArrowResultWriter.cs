@@ -28,7 +28,14 @@ internal static class ArrowResultWriter
         return rows;
     }
 
-    private static async Task<long> WriteSeekableAsync(DbDataReader reader, Stream output, CancellationToken ct)
+    /// <summary>The Arrow IPC streaming format (no footer, so any stream will do): what HTTP clients read.</summary>
+    public static Task<long> WriteStreamAsync(DbDataReader reader, Stream output, CancellationToken ct) =>
+        WriteIpcAsync(reader, output, fileFormat: false, ct);
+
+    private static Task<long> WriteSeekableAsync(DbDataReader reader, Stream output, CancellationToken ct) =>
+        WriteIpcAsync(reader, output, fileFormat: true, ct);
+
+    private static async Task<long> WriteIpcAsync(DbDataReader reader, Stream output, bool fileFormat, CancellationToken ct)
     {
         var columns = Enumerable.Range(0, reader.FieldCount).Select(i => ArrowColumn.For(reader.GetFieldType(i))).ToArray();
         var schemaBuilder = new Schema.Builder();
@@ -39,8 +46,9 @@ internal static class ArrowResultWriter
         }
         var schema = schemaBuilder.Build();
 
-        using var writer = new ArrowFileWriter(output, schema, leaveOpen: true);
-        await writer.WriteStartAsync(ct).ConfigureAwait(false);
+        using var writer = fileFormat ? new ArrowFileWriter(output, schema, leaveOpen: true) : new ArrowStreamWriter(output, schema, leaveOpen: true);
+        if (writer is ArrowFileWriter fileWriter)
+            await fileWriter.WriteStartAsync(ct).ConfigureAwait(false);
         long rows = 0;
         var inBatch = 0;
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -61,7 +69,7 @@ internal static class ArrowResultWriter
         return rows;
     }
 
-    private static async Task WriteBatchAsync(ArrowFileWriter writer, Schema schema, ArrowColumn[] columns, int length, CancellationToken ct)
+    private static async Task WriteBatchAsync(ArrowStreamWriter writer, Schema schema, ArrowColumn[] columns, int length, CancellationToken ct)
     {
         using var batch = new RecordBatch(schema, columns.Select(c => c.Build()), length);
         await writer.WriteRecordBatchAsync(batch, ct).ConfigureAwait(false);

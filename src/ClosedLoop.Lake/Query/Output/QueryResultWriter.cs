@@ -43,6 +43,24 @@ public static class QueryResultWriter
         }
     }
 
+    /// <summary>
+    /// An Arrow IPC stream (<c>application/vnd.apache.arrow.stream</c>); <see cref="QueryOutputFormat.Arrow"/> is
+    /// the IPC file format. SQL errors while reading become <see cref="UserInputException"/>.
+    /// </summary>
+    public static async Task<long> WriteArrowStreamAsync(DbDataReader reader, Stream output, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(output);
+        try
+        {
+            return await ArrowResultWriter.WriteStreamAsync(reader, output, ct).ConfigureAwait(false);
+        }
+        catch (DbException ex)
+        {
+            throw LakeDatabase.SqlError(ex);
+        }
+    }
+
     /// <summary>RFC 4180: header row, CRLF line ends, fields quoted when they hold a separator, quote or line break; null is an empty field.</summary>
     public static async Task<long> WriteCsvAsync(DbDataReader reader, Stream output, CancellationToken ct = default)
     {
