@@ -136,6 +136,7 @@
   }
 
   function publish(summary) {
+    summary.address = location.pathname + location.search;
     document.getElementById("rendered").textContent = JSON.stringify(summary);
     document.body.setAttribute("data-state", "loaded");
   }
