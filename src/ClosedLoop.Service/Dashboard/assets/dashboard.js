@@ -42,7 +42,9 @@
   /* GET a read API path; rejects with the API's {"error"} message. A 401 forgets the stored token. */
   function get(path, params) {
     var query = new URLSearchParams(params).toString();
-    return fetch(path + (query ? "?" + query : ""), { headers: { Authorization: "Bearer " + token() } })
+    // Never prompts here: four views load at once, and one question is enough (the start or Token…).
+    var bearer = sessionStorage.getItem(TOKEN_KEY) || "";
+    return fetch(path + (query ? "?" + query : ""), { headers: { Authorization: "Bearer " + bearer } })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
           if (response.ok) return body;
