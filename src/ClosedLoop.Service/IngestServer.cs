@@ -138,6 +138,7 @@ public sealed class IngestServer : IAsyncDisposable
             context.Response.Headers.CacheControl = "public, max-age=3600";
             return Results.Bytes(Tracker.Script, "text/javascript; charset=utf-8");
         });
+        Dashboard.DashboardAssets.Map(app);
         options.MapExtraEndpoints?.Invoke(app);
         app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         var v1 = app.MapGroup("/v1");

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using ClosedLoop.Core;
 using ClosedLoop.Lake;
+using ClosedLoop.Lake.Journeys;
+using ClosedLoop.Lake.Query;
 using ClosedLoop.Lake.Query.Output;
 using ClosedLoop.Lake.Reports;
 using Microsoft.AspNetCore.Builder;
@@ -51,7 +53,7 @@ public sealed class ReadTokenAuthentication(string? token)
 }
 
 /// <summary>
-/// The read API: <c>GET /v1/attribution</c> and <c>GET /v1/reports/{name}</c> with the CLI's options as query
+/// The read API: <c>GET /v1/attribution</c>, <c>GET /v1/reports/{name}</c> and <c>GET /v1/journey</c> with the CLI's options as query
 /// parameters, through <see cref="ReportRunner"/> (the code behind <c>closedloop attribute</c> and
 /// <c>closedloop report</c>). JSON (an array of objects, as <c>closedloop sql --format json</c>) by default, an Arrow
 /// IPC stream for <c>Accept: application/vnd.apache.arrow.stream</c>. Bad parameters get 400 with the CLI's message.
@@ -69,27 +71,45 @@ internal sealed class ReadEndpoints(LakeLayout lake)
             AnswerAsync(context, parameters => ReportRunner.Attribution(lake, parameters))));
         v1.MapGet("/reports/{name}", (Func<HttpContext, Task<IResult>>)(context =>
             AnswerAsync(context, parameters => ReportRunner.Report(lake, context.Request.RouteValues["name"] as string ?? "", parameters))));
+        v1.MapGet("/journey", (Func<HttpContext, Task<IResult>>)JourneyAsync);
     }
 
-    private async Task<IResult> AnswerAsync(HttpContext context, Func<ReportParameters, ReportQuery> open)
+    /// <summary><c>GET /v1/journey?email=E</c>: one JSON object with an array per section, as <c>closedloop journey --format json</c>.</summary>
+    private Task<IResult> JourneyAsync(HttpContext context) =>
+        RunAsync(context, "application/json; charset=utf-8", async (buffer, ct) =>
+        {
+            var email = context.Request.Query["email"].ToString();
+            if (string.IsNullOrWhiteSpace(email))
+                throw new UserInputException("--email is required");
+            using var db = LakeDatabase.Open(lake);
+            await PersonJourneyQuery.WriteJsonAsync(db, PersonJourneyQuery.FindPerson(db, email), buffer, ct).ConfigureAwait(false);
+        });
+
+    private Task<IResult> AnswerAsync(HttpContext context, Func<ReportParameters, ReportQuery> open)
+    {
+        var arrow = context.Request.Headers.Accept.Any(a => a is not null && a.Contains(ArrowStreamType, StringComparison.OrdinalIgnoreCase));
+        return RunAsync(context, arrow ? ArrowStreamType : "application/json; charset=utf-8", async (buffer, ct) =>
+        {
+            using var query = open(Parameters(context.Request.Query));
+            using var reader = query.Database.ExecuteReader(query.Sql);
+            if (arrow)
+                await QueryResultWriter.WriteArrowStreamAsync(reader, buffer, ct).ConfigureAwait(false);
+            else
+                await QueryResultWriter.WriteAsync(reader, QueryOutputFormat.Json, buffer, ct).ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>Runs one read request alone (see <see cref="_gate"/>), buffered, with bad input as 400.</summary>
+    private async Task<IResult> RunAsync(HttpContext context, string contentType, Func<Stream, CancellationToken, Task> write)
     {
         var ct = context.RequestAborted;
-        var arrow = context.Request.Headers.Accept.Any(a => a is not null && a.Contains(ArrowStreamType, StringComparison.OrdinalIgnoreCase));
         var buffer = new MemoryStream();
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             // DuckDB work is synchronous: keep it off the request thread. The result is buffered so that an error
             // while reading rows is still a clean 400, not a cut-off 200.
-            await Task.Run(async () =>
-            {
-                using var query = open(Parameters(context.Request.Query));
-                using var reader = query.Database.ExecuteReader(query.Sql);
-                if (arrow)
-                    await QueryResultWriter.WriteArrowStreamAsync(reader, buffer, ct).ConfigureAwait(false);
-                else
-                    await QueryResultWriter.WriteAsync(reader, QueryOutputFormat.Json, buffer, ct).ConfigureAwait(false);
-            }, ct).ConfigureAwait(false);
+            await Task.Run(() => write(buffer, ct), ct).ConfigureAwait(false);
         }
         catch (UserInputException ex)
         {
@@ -99,7 +119,7 @@ internal sealed class ReadEndpoints(LakeLayout lake)
         {
             _gate.Release();
         }
-        return Results.Bytes(buffer.ToArray(), arrow ? ArrowStreamType : "application/json; charset=utf-8");
+        return Results.Bytes(buffer.ToArray(), contentType);
     }
 
     /// <summary>The query string as report parameters; names are the CLI's options without the dashes.</summary>

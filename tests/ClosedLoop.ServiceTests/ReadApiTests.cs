@@ -25,16 +25,7 @@ public sealed class ReadApiTests : IAsyncLifetime
     private const string Token = "read-secret";
     private readonly ServiceHarness _harness = new();
 
-    public async Task InitializeAsync()
-    {
-        var lake = _harness.Layout;
-        var sample = Path.Combine(AppContext.BaseDirectory, "data-samples", "small");
-        await new EventLoader(lake, new EventEnricher()).LoadAsync([Path.Combine(sample, "events.ndjson")]);
-        await CrmLoader.LoadAsync(lake, CrmTable.Contacts, Path.Combine(sample, "contacts.csv"));
-        await CrmLoader.LoadAsync(lake, CrmTable.Deals, Path.Combine(sample, "deals.csv"));
-        await CrmLoader.LoadAsync(lake, CrmTable.Spend, Path.Combine(sample, "spend.csv"));
-        new IdentityStitcher(lake, new StitchOptions()).Run();
-    }
+    public async Task InitializeAsync() => await SampleLake.LoadAsync(_harness.Layout);
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 

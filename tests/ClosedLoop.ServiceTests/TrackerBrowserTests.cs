@@ -19,12 +19,6 @@ public sealed class TrackerBrowserTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
-    /// <summary>Debian's <c>chromium</c> (<c>.ci/run</c> installs it); null when it is not on the PATH.</summary>
-    private static string? FindChromium() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .SelectMany(dir => new[] { Path.Combine(dir, "chromium"), Path.Combine(dir, "chromium-browser") })
-            .FirstOrDefault(File.Exists);
-
     private static void MapTestPages(IEndpointRouteBuilder app)
     {
         static IResult Html(string html) => Results.Content(html, "text/html; charset=utf-8");
@@ -56,7 +50,7 @@ public sealed class TrackerBrowserTests : IAsyncLifetime
     public async Task The_tracker_sends_a_page_event_and_an_identify_from_a_real_browser()
     {
         // .ci/run installs chromium when it is missing; without it this test fails rather than pass without a browser.
-        var chromium = FindChromium();
+        var chromium = Chromium.Find();
         Assert.True(chromium is not null, "chromium is not installed (apt-get install -y chromium): the tracker needs a real browser to be tested");
 
         await _harness.StartAsync(o => new() { LakeRoot = o.LakeRoot, Urls = o.Urls, WriteKeys = o.WriteKeys, FlushInterval = o.FlushInterval, MapExtraEndpoints = MapTestPages });

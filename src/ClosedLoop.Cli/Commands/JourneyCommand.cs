@@ -33,7 +33,7 @@ internal static class JourneyCommand
             // A journey is small: render it whole, then write it through Console.Out (redirectable, testable in-process).
             using var buffer = new MemoryStream();
             if (json)
-                await WriteJsonAsync(db, person, buffer, ct);
+                await PersonJourneyQuery.WriteJsonAsync(db, person, buffer, ct);
             else
                 await WriteTablesAsync(db, person, buffer, ct);
             await Console.Out.WriteAsync(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
@@ -52,18 +52,6 @@ internal static class JourneyCommand
             using var reader = db.ExecuteReader(PersonJourneyQuery.For(sql, person));
             await QueryResultWriter.WriteAsync(reader, QueryOutputFormat.Table, output, ct);
         }
-    }
-
-    private static async Task WriteJsonAsync(LakeDatabase db, string person, Stream output, CancellationToken ct)
-    {
-        await WriteTextAsync(output, $"{{\"person_id\":\"{person}\"", ct);
-        foreach (var (name, sql) in PersonJourneyQuery.Sections)
-        {
-            await WriteTextAsync(output, $",\"{name}\":", ct);
-            using var reader = db.ExecuteReader(PersonJourneyQuery.For(sql, person));
-            await QueryResultWriter.WriteAsync(reader, QueryOutputFormat.Json, output, ct);
-        }
-        await WriteTextAsync(output, "}\n", ct);
     }
 
     private static async Task WriteTextAsync(Stream output, string text, CancellationToken ct) =>

@@ -2,12 +2,14 @@ using System.CommandLine;
 using ClosedLoop.Lake;
 using ClosedLoop.Lake.Attribution;
 using ClosedLoop.Lake.Reports;
+using ClosedLoop.Service.Dashboard;
 
 namespace ClosedLoop.Cli.Commands;
 
 /// <summary>
-/// <c>closedloop report funnel|roi|paths|clv|content|compare</c>: the closed-loop reports of SPEC section 6. The
-/// orchestration (attribution runs, the credit scope) is <see cref="ReportRunner"/>, shared with the read API.
+/// <c>closedloop report funnel|roi|paths|clv|content|compare</c>: the closed-loop reports of SPEC section 6, and
+/// <c>report html</c>, their charts in one file. The orchestration (attribution runs, the credit scope) is
+/// <see cref="ReportRunner"/>, shared with the read API.
 /// </summary>
 internal static class ReportCommand
 {
@@ -20,6 +22,7 @@ internal static class ReportCommand
         command.Subcommands.Add(Clv());
         command.Subcommands.Add(Content());
         command.Subcommands.Add(Compare());
+        command.Subcommands.Add(Html());
         return command;
     }
 
@@ -122,6 +125,35 @@ internal static class ReportCommand
             By = parse.GetValue(by), Conversion = parse.GetValue(conversion), Lookback = parse.GetValue(lookback), From = parse.GetValue(from), To = parse.GetValue(to),
             Revenue = parse.GetValue(revenue),
         });
+    }
+
+    /// <summary><c>report html</c>: the dashboard's compare, funnel and ROI charts as one self-contained HTML file.</summary>
+    private static Command Html()
+    {
+        var (by, conversion, model, lookback, from, to) = (By(), Conversion("deal"), Model("linear"), Lookback(), From(), To());
+        var output = new Option<FileInfo>("--out") { Description = "The HTML file to write", Required = true };
+        var command = new Command("html", "One self-contained HTML file (Chart.js and the data inlined) with the compare, funnel and ROI charts, for e-mail or a wiki")
+        {
+            output, conversion, model, by, lookback, from, to,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var lake = new LakeLayout(parse.GetValue(CommonOptions.Lake)!.FullName);
+            var file = parse.GetValue(output)!;
+            var parameters = new ReportParameters
+            {
+                Conversion = parse.GetValue(conversion), Model = parse.GetValue(model), By = parse.GetValue(by),
+                Lookback = parse.GetValue(lookback), From = parse.GetValue(from), To = parse.GetValue(to),
+            };
+            // Written beside the target and renamed, so a failed run never leaves half a report behind.
+            var partial = file.FullName + ".partial";
+            await using (var stream = File.Create(partial))
+                await HtmlReport.WriteAsync(lake, parameters, stream, ct);
+            File.Move(partial, file.FullName, overwrite: true);
+            await Console.Error.WriteLineAsync($"wrote {file.FullName}");
+            return CliHost.Success;
+        });
+        return command;
     }
 
     /// <summary>Adds --format and --out, and the action: run the report through <see cref="ReportRunner"/> and write it.</summary>

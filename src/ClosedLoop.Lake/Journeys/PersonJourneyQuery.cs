@@ -2,6 +2,7 @@ using System.Globalization;
 using ClosedLoop.Core;
 using ClosedLoop.Lake.Crm;
 using ClosedLoop.Lake.Query;
+using ClosedLoop.Lake.Query.Output;
 
 namespace ClosedLoop.Lake.Journeys;
 
@@ -59,4 +60,25 @@ public static class PersonJourneyQuery
     /// <summary>A section's SQL for one person.</summary>
     public static string For(string sectionSql, string personId) =>
         sectionSql.Replace("$person", LakeDatabase.Literal(personId), StringComparison.Ordinal);
+
+    /// <summary>
+    /// The journey as one JSON object: <c>person_id</c> and an array per section (rows as <c>closedloop sql --format
+    /// json</c> writes them). The output of <c>closedloop journey --format json</c> and of <c>GET /v1/journey</c>.
+    /// </summary>
+    public static async Task WriteJsonAsync(LakeDatabase db, string personId, Stream output, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(output);
+        await WriteTextAsync(output, $"{{\"person_id\":\"{personId}\"", ct).ConfigureAwait(false);
+        foreach (var (name, sql) in Sections)
+        {
+            await WriteTextAsync(output, $",\"{name}\":", ct).ConfigureAwait(false);
+            using var reader = db.ExecuteReader(For(sql, personId));
+            await QueryResultWriter.WriteAsync(reader, QueryOutputFormat.Json, output, ct).ConfigureAwait(false);
+        }
+        await WriteTextAsync(output, "}\n", ct).ConfigureAwait(false);
+    }
+
+    private static async Task WriteTextAsync(Stream output, string text, CancellationToken ct) =>
+        await output.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), ct).ConfigureAwait(false);
 }
