@@ -47,13 +47,15 @@ start_server() { # NAME PORT COMMAND... : starts it under /usr/bin/time -v and w
 }
 
 rss=
-stop_server() { # NAME : SIGTERM to the server (the child of time), wait for it; sets rss to its peak RSS in MiB
+cpu=
+stop_server() { # NAME : SIGTERM to the server (the child of time), wait for it; sets rss (peak RSS, MiB) and cpu (user + system s)
   local name=$1 child status=0
   child=$(pgrep -P "$server_pid" || true)
   [ -n "$child" ] && kill -TERM "$child"
   wait "$server_pid" || status=$?
   [ "$status" -eq 0 ] || echo "$name exited with status $status" >&2
   rss=$(awk '/Maximum resident set size/ { printf "%.0f", $NF / 1024 }' "$work/$name.time")
+  cpu=$(awk '/User time|System time/ { s += $NF } END { printf "%.1f", s }' "$work/$name.time")
 }
 
 load() { # PORT NAME [--rate N] : runs the load generator; its JSON line goes to $work/NAME.json
@@ -67,13 +69,13 @@ load() { # PORT NAME [--rate N] : runs the load generator; its JSON line goes to
 
 field() { jq -r ".$2" "$work/$1.json"; }
 
-lake_count() { dotnet "$cli" sql "select count(*) as n from events" --lake "$1" --format csv | tail -n 1; }
+lake_count() { dotnet "$cli" sql "select count(*) as n from events" --lake "$1" --format csv | tail -n 1 | tr -dc 0-9; }
 
 rows=()
-row() { # RUN SERVER LOAD NAME RSS CHECK
+row() { # RUN SERVER LOAD NAME CHECK (uses rss and cpu)
   local j="$work/$4.json"
-  rows+=("$(jq -r --arg run "$1" --arg server "$2" --arg load "$3" --arg rss "$5" --arg check "$6" \
-    '"| \($run) | \($server) | \($load) | \(.events_per_s | floor) | \(.requests_per_s | floor) | \(.p50_ms) | \(.p99_ms) | \(.non200) | \($rss) | \($check) |"' "$j")")
+  rows+=("$(jq -r --arg run "$1" --arg server "$2" --arg load "$3" --arg rss "$rss" --arg cpu "$cpu" --arg check "$5" \
+    '"| \($run) | \($server) | \($load) | \(.events_per_s | floor) | \(.requests_per_s | floor) | \(.p50_ms) | \(.p99_ms) | \(.non200) | \($rss) | \($cpu) | \($check) |"' "$j")")
 }
 
 summary=()
@@ -86,7 +88,7 @@ for i in $(seq "$runs"); do
   acked=$(field "service-$i" acknowledged_total)
   stored=$(lake_count "$lake")
   check="$acked / $stored $([ "$acked" = "$stored" ] && echo ok || echo MISMATCH)"
-  row "$i" "closedloop serve" "closed loop" "service-$i" "$rss" "$check"
+  row "$i" "closedloop serve" "closed loop" "service-$i" "$check"
   peak=$(field "service-$i" events_per_s)
 
   # A at half of its peak, open loop, on a fresh lake.
@@ -98,23 +100,23 @@ for i in $(seq "$runs"); do
   acked=$(field "service-$i-half" acknowledged_total)
   stored=$(lake_count "$lake")
   check="$acked / $stored $([ "$acked" = "$stored" ] && echo ok || echo MISMATCH)"
-  row "$i" "closedloop serve" "open loop, $half events/s" "service-$i-half" "$rss" "$check"
+  row "$i" "closedloop serve" "open loop, $half events/s" "service-$i-half" "$check"
   rm -rf "$work/lake-$i" "$work/lake-$i-half"
 
   # B: the bare endpoint at full speed.
   start_server "bare-$i" "$bare_port" dotnet "$lg" bare-kestrel --urls "http://127.0.0.1:$bare_port"
   load "$bare_port" "bare-$i"
   stop_server "bare-$i"
-  row "$i" "bare Kestrel (read + discard)" "closed loop" "bare-$i" "$rss" "n/a"
+  row "$i" "bare Kestrel (read + discard)" "closed loop" "bare-$i" "n/a"
   bare=$(field "bare-$i" events_per_s)
   summary+=("run $i: service / bare Kestrel = $(awk -v s="$peak" -v b="$bare" 'BEGIN { printf "%.2f", s / b }')")
 done
 
 echo
-echo "$connections connections, batch $batch, $duration measured after $warmup warmup; latency in ms; acknowledged / in lake = events answered 200 (warmup included) / count(*) of the lake after SIGTERM"
+echo "$connections connections, batch $batch, $duration measured after $warmup warmup; latency in ms (open loop: from when each request was due); server CPU = user + system seconds of the whole server process (start, warmup, run, final flush); acknowledged / in lake = events answered 200 (warmup included) / count(*) of the lake after SIGTERM"
 echo
-echo "| run | server | load | events/s | requests/s | p50 ms | p99 ms | non-200 | peak RSS MiB | acknowledged / in lake |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| run | server | load | events/s | requests/s | p50 ms | p99 ms | non-200 | peak RSS MiB | server CPU s | acknowledged / in lake |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 echo
 printf '%s\n' "${summary[@]}"
