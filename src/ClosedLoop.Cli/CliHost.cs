@@ -38,7 +38,13 @@ internal static class CliHost
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cts.Token);
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            // On SIGTERM System.CommandLine cancels the token and, after its 2-second ProcessTerminationTimeout, returns
+            // 143 whether the command is done or not. `serve` drains and writes its log to Parquet on SIGTERM, which
+            // takes longer under load, so there the web host's own signal handling (ConsoleLifetime) stops it instead.
+            if (parse.CommandResult.Command.Name == "serve")
+                invocation.ProcessTerminationTimeout = null;
+            return await parse.InvokeAsync(invocation, cts.Token);
         }
         catch (Lake.Maintenance.LakeBusyException ex)
         {
