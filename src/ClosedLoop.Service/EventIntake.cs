@@ -37,9 +37,15 @@ internal sealed class EventIntake(EventEnricher enricher)
             return new IntakeResult { BodyError = whole.Error };
         var result = new IntakeResult();
         var index = 0;
+        // Events come in body order: count newlines from the previous event on, not from the start (linear, not quadratic).
+        int line = 1, counted = 0;
         foreach (var p in parsed)
         {
-            var line = 1 + body.AsSpan(0, p.Start).Count((byte)'\n');
+            if (p.Start > counted)
+            {
+                line += body.AsSpan(counted, p.Start - counted).Count((byte)'\n');
+                counted = p.Start;
+            }
             Admit(p, body.AsSpan(p.Start, p.Length), index++, line, endpoint, defaultType, receivedAt, result);
         }
         return result;

@@ -100,6 +100,23 @@ public sealed class IngestEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reject_in_a_pretty_printed_batch_keeps_the_line_its_event_starts_on()
+    {
+        var client = await _harness.StartAsync();
+        var body = "{\n  \"batch\": [\n    " + ServiceHarness.Track("m-1") + ",\n    " + ServiceHarness.Track("m-2") + ",\n    " +
+                   """{"type":"track","messageId":"m-bad","anonymousId":"anon-1","timestamp":"2025-03-01T10:00:00Z"}""" + ",\n    " +
+                   ServiceHarness.Track("m-4") + "\n  ]\n}\n";
+
+        using var response = await client.PostAsync("/v1/batch", ServiceHarness.Json(body));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await _harness.StopAsync();
+        var reject = Assert.Single(ServiceHarness.Query($"select line, batch_index from read_parquet('{_harness.RejectsGlob}', hive_partitioning = true) where kind = 'events'"));
+        Assert.Equal("5", reject[0]);
+        Assert.Equal("2", reject[1]);
+    }
+
+    [Fact]
     public async Task A_bad_event_in_a_batch_is_rejected_alone_and_kept_in_rejects()
     {
         var client = await _harness.StartAsync();

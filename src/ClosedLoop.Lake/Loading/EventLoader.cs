@@ -134,11 +134,18 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
             }
             scratch.Clear();
             EventJsonParser.Parse(line, scratch, allowArray: batch.IsWholeDocument);
+            // In a whole document, count newlines from the previous event on (events come in order): linear, not quadratic.
+            long number = lineNumber;
+            var counted = 0;
             foreach (var parsed in scratch)
             {
                 result.Read++;
                 var raw = line.Slice(parsed.Start, parsed.Length);
-                var number = batch.IsWholeDocument ? lineNumber + CountNewlines(line[..parsed.Start]) : lineNumber;
+                if (batch.IsWholeDocument && parsed.Start > counted)
+                {
+                    number += CountNewlines(line[counted..parsed.Start]);
+                    counted = parsed.Start;
+                }
                 if (parsed.Event is not { } ev)
                 {
                     result.Rejects.Add(Reject(batch.File, number, parsed.BatchIndex, raw, parsed.Error!));
