@@ -135,6 +135,7 @@ internal sealed class ReadEndpoints(LakeLayout lake)
             From = Text("from"),
             To = Text("to"),
             Top = Text("top") is { } top ? Integer(top, "top") : null,
+            Interval = Text("interval"),
             Revenue = Text("revenue") is { } revenue && Flag(revenue, "revenue"),
             HalfLifeDays = Text("half_life") is { } halfLife
                 ? double.TryParse(halfLife, NumberStyles.Float, CultureInfo.InvariantCulture, out var days) ? days

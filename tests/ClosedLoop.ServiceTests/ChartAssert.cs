@@ -33,6 +33,37 @@ internal static class ChartAssert
         Same(chart, list, list[0].EnumerateObject().ElementAt(1).Name, ["roas", "roi"]);
     }
 
+    /// <summary>
+    /// timeline: labels are the periods in row order; a dataset of conversions per conversion type (ordinal order,
+    /// 0 where a period has none of the type), then the period's revenue over all types.
+    /// </summary>
+    public static void Timeline(JsonElement chart, JsonElement rows)
+    {
+        var list = rows.EnumerateArray().ToList();
+        Assert.NotEmpty(list);
+        var periods = list.Select(r => r.GetProperty("period").GetString()!).Distinct().ToList();
+        var types = list.Select(r => r.GetProperty("conversion_type").GetString()!).Distinct().Order(StringComparer.Ordinal).ToList();
+        var expected = types.Select(t => (Label: t, Data: periods.Select(p => list
+                .Where(r => r.GetProperty("period").GetString() == p && r.GetProperty("conversion_type").GetString() == t)
+                .Sum(r => r.GetProperty("conversions").GetDouble())).ToList()))
+            .Append((Label: "revenue", Data: periods.Select(p => list.Where(r => r.GetProperty("period").GetString() == p).Sum(r => r.GetProperty("revenue").GetDouble())).ToList()))
+            .ToList();
+
+        Assert.Equal(periods, chart.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
+        var datasets = chart.GetProperty("datasets").EnumerateArray().ToList();
+        Assert.Equal(expected.Select(e => e.Label), datasets.Select(d => d.GetProperty("label").GetString()));
+        for (var s = 0; s < expected.Count; s++)
+        {
+            var drawn = datasets[s].GetProperty("data").EnumerateArray().Select(v => v.GetDouble()).ToList();
+            Assert.Equal(periods.Count, drawn.Count);
+            for (var i = 0; i < periods.Count; i++)
+            {
+                var (x, y) = (expected[s].Data[i], drawn[i]);
+                Assert.True(Math.Abs(x - y) <= 1e-6 * Math.Max(1, Math.Abs(x)), $"{expected[s].Label} of {periods[i]}: expected {x}, drawn {y}");
+            }
+        }
+    }
+
     private static void Same(JsonElement chart, List<JsonElement> rows, string labelColumn, IEnumerable<string> series)
     {
         Assert.NotEmpty(rows);

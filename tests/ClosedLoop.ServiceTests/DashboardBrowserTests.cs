@@ -50,12 +50,18 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         var dom = await Chromium.RunAsync(_harness.Root, $"{Origin}/?token={Token}&email={Uri.EscapeDataString(email)}", "--dump-dom");
         using var rendered = JsonDocument.Parse(Chromium.Rendered(dom));
         var views = rendered.RootElement.GetProperty("views");
-        foreach (var view in new[] { "compare", "funnel", "roi", "paths" })
+        foreach (var view in new[] { "compare", "funnel", "roi", "paths", "timeline" })
             Assert.False(views.GetProperty(view).TryGetProperty("error", out var error), $"{view}: {error}");
 
         ChartAssert.Compare(views.GetProperty("compare").GetProperty("chart"), await ApiAsync("/v1/reports/compare?conversion=deal&lookback=90d&by=channel"));
         ChartAssert.Funnel(views.GetProperty("funnel").GetProperty("chart"), await ApiAsync("/v1/reports/funnel?by=channel"));
         ChartAssert.Roi(views.GetProperty("roi").GetProperty("chart"), await ApiAsync("/v1/reports/roi?model=linear&lookback=90d&by=channel"));
+
+        // The timeline with the default filters (conversion deal, weekly): deals per week and their revenue.
+        var timeline = await ApiAsync("/v1/reports/timeline?conversion=deal&interval=week");
+        ChartAssert.Timeline(views.GetProperty("timeline").GetProperty("chart"), timeline);
+        Assert.Equal(timeline.GetArrayLength(), views.GetProperty("timeline").GetProperty("rows").GetInt32());
+        Assert.All(timeline.EnumerateArray(), r => Assert.Equal("deal", r.GetProperty("conversion_type").GetString()));
 
         // Paths is a table: as many rows as the API's answer.
         var paths = await ApiAsync("/v1/reports/paths?conversion=deal&lookback=90d&by=channel&top=10");

@@ -105,6 +105,8 @@ public sealed class ReadApiTests : IAsyncLifetime
         {
             expected["funnel"] = await Json(db, ClosedLoopReports.Funnel("channel"));
             expected["clv?by=source"] = await Json(db, ClosedLoopReports.Clv("source"));
+            expected["timeline?conversion=lead,deal&interval=month&from=2025-01-01"] =
+                await Json(db, ClosedLoopReports.Timeline("month", ["lead", "deal"], new DateOnly(2025, 1, 1), null));
         }
         using (var run = AttributionRun.Start(lake, new AttributionRequest { ConversionType = "lead", Models = [], Dimension = "channel" }))
             expected["paths?conversion=lead&top=3"] = await Json(run.Database, ClosedLoopReports.Paths("channel", "lead", 3));
@@ -112,6 +114,8 @@ public sealed class ReadApiTests : IAsyncLifetime
             expected["compare?conversion=deal&revenue=true"] = await Json(run.Database, ClosedLoopReports.Compare("channel", AttributionModels.All, revenue: true));
         using (var query = ReportRunner.Report(lake, "roi", new ReportParameters { Model = "last", From = "2025-01-01" }))
             expected["roi?model=last&from=2025-01-01"] = await Json(query.Database, query.Sql);
+        using (var query = ReportRunner.Report(lake, "timeline", new ReportParameters()))
+            expected["timeline"] = await Json(query.Database, query.Sql);
         using (var query = ReportRunner.Report(lake, "content", new ReportParameters()))
             expected["content"] = await Json(query.Database, query.Sql);
 
@@ -201,6 +205,8 @@ public sealed class ReadApiTests : IAsyncLifetime
             ["/v1/reports/funnel?by=nope"] = Assert.Throws<UserInputException>(() => AttributionModels.ParseDimension("nope")).Message,
             ["/v1/reports/roi?model=first,last"] = "this report takes one --model",
             ["/v1/reports/paths?top=0"] = "--top must be at least 1 (got 0)",
+            ["/v1/reports/timeline?interval=year"] = "--interval 'year' is not day, week or month",
+            ["/v1/reports/timeline?from=2025-02-01&to=2025-01-01"] = "--from 2025-02-01 is after --to 2025-01-01",
             ["/v1/attribution?conversion=deal&from=yesterday"] = "--from 'yesterday' is not a date: use YYYY-MM-DD",
         };
         foreach (var (url, message) in cases)

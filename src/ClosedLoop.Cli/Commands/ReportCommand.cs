@@ -7,7 +7,7 @@ using ClosedLoop.Service.Dashboard;
 namespace ClosedLoop.Cli.Commands;
 
 /// <summary>
-/// <c>closedloop report funnel|roi|paths|clv|content|compare</c>: the closed-loop reports of SPEC section 6, and
+/// <c>closedloop report funnel|roi|paths|clv|content|compare|timeline</c>: the closed-loop reports of SPEC section 6, and
 /// <c>report html</c>, their charts in one file. The orchestration (attribution runs, the credit scope) is
 /// <see cref="ReportRunner"/>, shared with the read API.
 /// </summary>
@@ -15,13 +15,14 @@ internal static class ReportCommand
 {
     public static Command Create()
     {
-        var command = new Command("report", "Closed-loop reports: funnel, roi, paths, clv, content, compare (run 'closedloop stitch' first)");
+        var command = new Command("report", "Closed-loop reports: funnel, roi, paths, clv, content, compare, timeline (run 'closedloop stitch' first)");
         command.Subcommands.Add(Funnel());
         command.Subcommands.Add(Roi());
         command.Subcommands.Add(Paths());
         command.Subcommands.Add(Clv());
         command.Subcommands.Add(Content());
         command.Subcommands.Add(Compare());
+        command.Subcommands.Add(Timeline());
         command.Subcommands.Add(Html());
         return command;
     }
@@ -124,6 +125,31 @@ internal static class ReportCommand
         {
             By = parse.GetValue(by), Conversion = parse.GetValue(conversion), Lookback = parse.GetValue(lookback), From = parse.GetValue(from), To = parse.GetValue(to),
             Revenue = parse.GetValue(revenue),
+        });
+    }
+
+    private static Command Timeline()
+    {
+        var (from, to) = (From(), To());
+        from.Description = "First conversion day, YYYY-MM-DD (inclusive, UTC)";
+        to.Description = "Last conversion day, YYYY-MM-DD (inclusive, UTC)";
+        var conversion = new Option<string>("--conversion")
+        {
+            Description = "Conversion types: lead, mql, sql, opportunity, customer, deal or event:NAME, several comma-separated, or all",
+            DefaultValueFactory = _ => "all",
+        };
+        var interval = new Option<string>("--interval")
+        {
+            Description = $"Period: {string.Join(", ", ReportRunner.Intervals)} (weeks start on Monday; UTC)",
+            DefaultValueFactory = _ => "week",
+        };
+        var command = new Command("timeline", "Conversions and revenue over time: per period (--interval) and conversion type, the conversions and their revenue")
+        {
+            conversion, interval, from, to,
+        };
+        return WithAction(command, "timeline", parse => new ReportParameters
+        {
+            Conversion = parse.GetValue(conversion), Interval = parse.GetValue(interval), From = parse.GetValue(from), To = parse.GetValue(to),
         });
     }
 

@@ -190,4 +190,27 @@ public static class ClosedLoopReports
             ORDER BY {order}{models[0]} DESC, dimension_value
             """;
     }
+
+    /// <summary>
+    /// Conversions and revenue over time: per period (<paramref name="interval"/> day, week from Monday, or month,
+    /// date_trunc of the UTC conversion time) and conversion type, the conversions and their revenue (0 without any).
+    /// <paramref name="from"/> and <paramref name="to"/> are inclusive UTC days. Periods without conversions are not listed.
+    /// </summary>
+    public static string Timeline(string interval, IReadOnlyList<string> types, DateOnly? from, DateOnly? to)
+    {
+        ArgumentNullException.ThrowIfNull(types);
+        var typeList = types.Count == 0 ? "NULL" : string.Join(", ", types.Select(LakeDatabase.Literal));
+        var filter = (from is { } f ? $" AND \"timestamp\" >= DATE '{f:yyyy-MM-dd}'" : "")
+            + (to is { } t ? $" AND \"timestamp\" < DATE '{t:yyyy-MM-dd}' + INTERVAL 1 DAY" : "");
+        return string.Create(CultureInfo.InvariantCulture, $"""
+            SELECT strftime(date_trunc({LakeDatabase.Literal(interval)}, "timestamp"), '%Y-%m-%d') AS period,
+                   conversion_type,
+                   count(*) AS conversions,
+                   round(coalesce(sum(revenue), 0), 2) AS revenue
+            FROM conversions
+            WHERE "timestamp" IS NOT NULL AND conversion_type IN ({typeList}){filter}
+            GROUP BY 1, 2
+            ORDER BY 1, 2
+            """);
+    }
 }

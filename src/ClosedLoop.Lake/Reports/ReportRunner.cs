@@ -20,6 +20,9 @@ public sealed class ReportParameters
     public int? Top { get; init; }
     public bool Revenue { get; init; }
 
+    /// <summary>The period of the timeline report: day, week or month.</summary>
+    public string? Interval { get; init; }
+
     /// <summary>time_decay half-life in days (attribution only).</summary>
     public double? HalfLifeDays { get; init; }
 
@@ -63,7 +66,10 @@ public sealed class ReportQuery : IDisposable
 public static class ReportRunner
 {
     /// <summary>The reports, in the order the CLI lists them.</summary>
-    public static readonly IReadOnlyList<string> Names = ["funnel", "roi", "paths", "clv", "content", "compare"];
+    public static readonly IReadOnlyList<string> Names = ["funnel", "roi", "paths", "clv", "content", "compare", "timeline"];
+
+    /// <summary>The periods of the timeline report (<c>--interval</c>).</summary>
+    public static readonly IReadOnlyList<string> Intervals = ["day", "week", "month"];
 
     /// <summary>The attribution report (<c>closedloop attribute</c>): credits stored, one row per model and value.</summary>
     public static ReportQuery Attribution(LakeLayout lake, ReportParameters parameters)
@@ -134,6 +140,24 @@ public static class ReportRunner
                 var run = AttributionRun.Start(lake, request);
                 return new ReportQuery(run.Database, ClosedLoopReports.Compare(request.Dimension, request.Models, parameters.Revenue), run);
             }
+            case "timeline":
+            {
+                var interval = ParseInterval(parameters.Interval);
+                var (from, to) = (ParseDay(parameters.From, "--from"), ParseDay(parameters.To, "--to"));
+                if (from is { } f && to is { } t && f > t)
+                    throw new UserInputException($"--from {f:yyyy-MM-dd} is after --to {t:yyyy-MM-dd}");
+                var db = OpenStitched(lake);
+                try
+                {
+                    var types = ConversionTypes(db, parameters.Conversion);
+                    return new ReportQuery(db, ClosedLoopReports.Timeline(interval, types, from, to), db);
+                }
+                catch
+                {
+                    db.Dispose();
+                    throw;
+                }
+            }
             default:
                 throw new UserInputException($"unknown report '{name}': use {string.Join(", ", Names)}");
         }
@@ -144,6 +168,39 @@ public static class ReportRunner
         string.IsNullOrWhiteSpace(text) ? null
         : DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day
         : throw new UserInputException($"{option} '{text}' is not a date: use YYYY-MM-DD");
+
+    /// <summary>The timeline's <c>--interval</c>: day, week (the default) or month.</summary>
+    public static string ParseInterval(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return "week";
+        var interval = text.Trim().ToLowerInvariant();
+        return Intervals.Contains(interval) ? interval
+            : throw new UserInputException($"--interval '{text}' is not day, week or month");
+    }
+
+    /// <summary>
+    /// The conversion types of <c>--conversion</c> (one, a comma-separated list, or <c>all</c>, the default) that the
+    /// lake has; a type the lake does not have is an error naming the ones it does.
+    /// </summary>
+    private static List<string> ConversionTypes(LakeDatabase db, string? conversion)
+    {
+        var known = new List<string>();
+        using (var reader = db.ExecuteReader("SELECT DISTINCT conversion_type FROM conversions ORDER BY 1"))
+        {
+            while (reader.Read())
+                known.Add(reader.GetString(0));
+        }
+        if (string.IsNullOrWhiteSpace(conversion) || conversion.Trim().Equals("all", StringComparison.OrdinalIgnoreCase))
+            return known;
+        var asked = conversion.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
+        if (asked.Count == 0)
+            throw new UserInputException("--conversion is empty: use lead, mql, sql, opportunity, customer, deal or event:NAME (several comma-separated, or all)");
+        var missing = asked.Where(a => !known.Contains(a)).ToList();
+        if (missing.Count > 0)
+            throw new UserInputException($"no conversions of type {string.Join(", ", missing.Select(m => $"'{m}'"))}: the lake has {string.Join(", ", known)} (or use all)");
+        return asked;
+    }
 
     private static TimeSpan ParseLookback(string? text) => Durations.Parse(string.IsNullOrWhiteSpace(text) ? "90d" : text, defaultUnit: 'd');
 

@@ -57,6 +57,44 @@
     ]);
   }
 
+  /** /v1/reports/timeline: rows per period and conversion type -> stacked bars of conversions per type (left axis)
+   * and a line of the period's revenue over all those types (right axis). Types in code-unit order; 0 where a
+   * period has none of a type. */
+  function timeline(canvas, rows) {
+    var periods = [];
+    var types = [];
+    rows.forEach(function (r) {
+      if (periods.indexOf(r.period) < 0) periods.push(r.period);
+      if (types.indexOf(r.conversion_type) < 0) types.push(r.conversion_type);
+    });
+    types.sort();
+    function zeros() { return periods.map(function () { return 0; }); }
+    var counts = {};
+    types.forEach(function (t) { counts[t] = zeros(); });
+    var revenue = zeros();
+    rows.forEach(function (r) {
+      var i = periods.indexOf(r.period);
+      counts[r.conversion_type][i] += r.conversions;
+      revenue[i] += r.revenue;
+    });
+    var datasets = types.map(function (t, i) {
+      return { type: "bar", label: t, data: counts[t], yAxisID: "y", stack: "conversions", backgroundColor: PALETTE[i % PALETTE.length] };
+    });
+    datasets.push({ type: "line", label: "revenue", data: revenue, yAxisID: "y1", borderColor: "#333333",
+      backgroundColor: "#333333", tension: 0.2 });
+    return new global.Chart(canvas, {
+      type: "bar",
+      data: { labels: periods, datasets: datasets },
+      options: { animation: false, responsive: true, maintainAspectRatio: false,
+        plugins: { legend: { position: "bottom" } },
+        scales: {
+          x: { stacked: true },
+          y: { stacked: true, position: "left", beginAtZero: true, title: { display: true, text: "conversions" } },
+          y1: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: "revenue" } },
+        } },
+    });
+  }
+
   /** What a chart was actually given: labels and each dataset's values, for tests and for checking by eye. */
   function summary(chart) {
     if (!chart) return null;
@@ -85,5 +123,5 @@
     return lines.join("\r\n") + "\r\n";
   }
 
-  global.ClosedLoopCharts = { compare: compare, funnel: funnel, roi: roi, summary: summary, toCsv: toCsv };
+  global.ClosedLoopCharts = { compare: compare, funnel: funnel, roi: roi, timeline: timeline, summary: summary, toCsv: toCsv };
 })(window);

@@ -32,7 +32,7 @@
   function filters() {
     var form = document.getElementById("filters");
     var values = {};
-    ["conversion", "model", "lookback", "by", "from", "to"].forEach(function (name) {
+    ["conversion", "model", "lookback", "by", "interval", "from", "to"].forEach(function (name) {
       var v = form.elements[name].value.trim();
       if (v) values[name] = v;
     });
@@ -42,7 +42,7 @@
   /* GET a read API path; rejects with the API's {"error"} message. A 401 forgets the stored token. */
   function get(path, params) {
     var query = new URLSearchParams(params).toString();
-    // Never prompts here: four views load at once, and one question is enough (the start or Token…).
+    // Never prompts here: five views load at once, and one question is enough (the start or Token…).
     var bearer = sessionStorage.getItem(TOKEN_KEY) || "";
     return fetch(path + (query ? "?" + query : ""), { headers: { Authorization: "Bearer " + bearer } })
       .then(function (response) {
@@ -128,9 +128,10 @@
       view("funnel", pick(f, ["by"]), ClosedLoopCharts.funnel),
       view("roi", pick(f, ["by", "model", "lookback", "from", "to"]), ClosedLoopCharts.roi),
       view("paths", Object.assign(pick(f, ["conversion", "by", "lookback", "from", "to"]), { top: "10" }), null),
+      view("timeline", pick(f, ["conversion", "interval", "from", "to"]), ClosedLoopCharts.timeline),
     ]).then(function (results) {
       var summary = { views: {} };
-      ["compare", "funnel", "roi", "paths"].forEach(function (name, i) {
+      ["compare", "funnel", "roi", "paths", "timeline"].forEach(function (name, i) {
         summary.views[name] = Object.assign({ chart: ClosedLoopCharts.summary(charts[name]) }, results[i]);
       });
       return summary;
