@@ -9,7 +9,7 @@ namespace ClosedLoop.ServiceTests;
 
 /// <summary>
 /// <c>closedloop report html</c> run as the real CLI over the stitched small sample: one file that loads nothing from
-/// elsewhere and, opened in headless Chromium, draws the compare, funnel and ROI charts with the reports' numbers.
+/// elsewhere and, opened in headless Chromium, draws the compare, funnel, ROI and timeline charts with the reports' numbers.
 /// </summary>
 public sealed class HtmlReportTests : IAsyncLifetime
 {
@@ -58,5 +58,6 @@ public sealed class HtmlReportTests : IAsyncLifetime
         ChartAssert.Compare(views.GetProperty("compare").GetProperty("chart"), await RowsAsync("compare", new() { Conversion = "deal" }));
         ChartAssert.Funnel(views.GetProperty("funnel").GetProperty("chart"), await RowsAsync("funnel", new()));
         ChartAssert.Roi(views.GetProperty("roi").GetProperty("chart"), await RowsAsync("roi", new() { Model = "position" }));
+        ChartAssert.Timeline(views.GetProperty("timeline").GetProperty("chart"), await RowsAsync("timeline", new()));
     }
 }

@@ -153,12 +153,12 @@ internal static class ReportCommand
         });
     }
 
-    /// <summary><c>report html</c>: the dashboard's compare, funnel and ROI charts as one self-contained HTML file.</summary>
+    /// <summary><c>report html</c>: the dashboard's compare, funnel, ROI and timeline charts as one self-contained HTML file.</summary>
     private static Command Html()
     {
         var (by, conversion, model, lookback, from, to) = (By(), Conversion("deal"), Model("linear"), Lookback(), From(), To());
         var output = new Option<FileInfo>("--out") { Description = "The HTML file to write", Required = true };
-        var command = new Command("html", "One self-contained HTML file (Chart.js and the data inlined) with the compare, funnel and ROI charts, for e-mail or a wiki")
+        var command = new Command("html", "One self-contained HTML file (Chart.js and the data inlined) with the compare, funnel, ROI and timeline charts, for e-mail or a wiki")
         {
             output, conversion, model, by, lookback, from, to,
         };

@@ -8,7 +8,7 @@ using ClosedLoop.Lake.Reports;
 namespace ClosedLoop.Service.Dashboard;
 
 /// <summary>
-/// <c>closedloop report html</c>: one self-contained HTML file with the dashboard's compare, funnel and ROI charts,
+/// <c>closedloop report html</c>: one self-contained HTML file with the dashboard's compare, funnel, ROI and timeline charts,
 /// for e-mail or a wiki. The rows come from <see cref="ReportRunner"/> (so they are the CLI's and the read API's)
 /// and are inlined as JSON, next to Chart.js and the dashboard's own chart code: the file loads nothing.
 /// It lives beside the dashboard because it inlines the dashboard's embedded assets.
@@ -30,7 +30,9 @@ public static class HtmlReport
         {
             Model = parameters.Model, By = parameters.By, Lookback = parameters.Lookback, From = parameters.From, To = parameters.To,
         }, ct).ConfigureAwait(false);
-        var data = $$"""{"compare":{{compare}},"funnel":{{funnel}},"roi":{{roi}}}""";
+        // Over time: every conversion type by week, so the e-mail shows the trend behind the attribution.
+        var timeline = await RowsAsync(lake, "timeline", new ReportParameters { From = parameters.From, To = parameters.To }, ct).ConfigureAwait(false);
+        var data = $$"""{"compare":{{compare}},"funnel":{{funnel}},"roi":{{roi}},"timeline":{{timeline}}}""";
         var html = Page(Describe(parameters), data);
         await output.WriteAsync(Encoding.UTF8.GetBytes(html), ct).ConfigureAwait(false);
     }
@@ -69,6 +71,7 @@ public static class HtmlReport
         <section class="view" id="compare"><h2>Credit by model</h2><div class="chart"><canvas></canvas></div></section>
         <section class="view" id="funnel"><h2>Funnel by first touch</h2><div class="chart"><canvas></canvas></div></section>
         <section class="view" id="roi"><h2>ROAS and ROI</h2><div class="chart"><canvas></canvas></div></section>
+        <section class="view" id="timeline"><h2>Conversions and revenue over time (by week)</h2><div class="chart"><canvas></canvas></div></section>
         </main>
         <pre id="rendered" hidden></pre>
         <script type="application/json" id="report-data">{{Json(data)}}</script>

@@ -4,7 +4,7 @@
   "use strict";
   var data = JSON.parse(document.getElementById("report-data").textContent);
   var summary = { views: {} };
-  ["compare", "funnel", "roi"].forEach(function (name) {
+  ["compare", "funnel", "roi", "timeline"].forEach(function (name) {
     var chart = ClosedLoopCharts[name](document.querySelector("#" + name + " canvas"), data[name]);
     summary.views[name] = { chart: ClosedLoopCharts.summary(chart), rows: data[name].length };
   });
