@@ -61,26 +61,9 @@ internal sealed class MarkovChain
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(options);
-        var list = new List<ChannelPath>();
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var path in paths)
-        {
-            var problem = Problem(path, list.Count);
-            if (problem is not null)
-                throw new ArgumentException(problem, nameof(paths));
-            list.Add(path);
-            for (var i = 0; i < path.Channels.Count; i++)
-                names.Add(path.Channels[i]);
-        }
-        if (names.Count > MaxChannels)
-            throw new ArgumentException($"Markov attribution handles at most {MaxChannels} distinct channels, got {names.Count}.", nameof(paths));
-
-        var channels = new string[names.Count];
-        names.CopyTo(channels);
-        Array.Sort(channels, StringComparer.Ordinal);
-        var ids = new Dictionary<string, int>(channels.Length, StringComparer.Ordinal);
-        for (var i = 0; i < channels.Length; i++)
-            ids.Add(channels[i], i);
+        var (list, channels, ids) = ChannelCatalog.Collect(paths, p => p.Channels, Problem, nameof(paths));
+        if (channels.Length > MaxChannels)
+            throw new ArgumentException($"Markov attribution handles at most {MaxChannels} distinct channels, got {channels.Length}.", nameof(paths));
 
         var counts = new Counts();
         var historyMask = options.Order == MarkovOptions.MaxOrder ? ulong.MaxValue : (1UL << (SlotBits * options.Order)) - 1;

@@ -141,23 +141,7 @@ public static class ShapleyAttribution
     /// </summary>
     private static (string[] Channels, List<ObservedSet> Observed) Observe(IEnumerable<ChannelSetCount> sets)
     {
-        var list = new List<ChannelSetCount>();
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var set in sets)
-        {
-            var problem = Problem(set, list.Count);
-            if (problem is not null)
-                throw new ArgumentException(problem, nameof(sets));
-            list.Add(set);
-            for (var i = 0; i < set.Channels.Count; i++)
-                names.Add(set.Channels[i]);
-        }
-        var channels = new string[names.Count];
-        names.CopyTo(channels);
-        Array.Sort(channels, StringComparer.Ordinal);
-        var ids = new Dictionary<string, int>(channels.Length, StringComparer.Ordinal);
-        for (var i = 0; i < channels.Length; i++)
-            ids.Add(channels[i], i);
+        var (list, channels, ids) = ChannelCatalog.Collect(sets, s => s.Channels, Problem, nameof(sets));
 
         var totals = new Dictionary<int[], (long Persons, long Conversions)>(MembersComparer.Instance);
         var scratch = new List<int>();
