@@ -1,24 +1,14 @@
+using ClosedLoop.Core;
+
 namespace ClosedLoop.Lake.Synthetic;
 
 /// <summary>
-/// xoshiro256** seeded through SplitMix64. Our own generator, because <see cref="Random"/> does not
-/// promise the same sequence across .NET versions and the data set must be byte-identical per seed.
+/// The generator's random draws over <see cref="Xoshiro256StarStar"/>: our own generator, because <see cref="Random"/>
+/// does not promise the same sequence across .NET versions and the data set must be byte-identical per seed.
 /// </summary>
-internal sealed class SyntheticRandom
+internal sealed class SyntheticRandom(ulong seed)
 {
-    private ulong _s0;
-    private ulong _s1;
-    private ulong _s2;
-    private ulong _s3;
-
-    public SyntheticRandom(ulong seed)
-    {
-        var x = seed;
-        _s0 = SplitMix(ref x);
-        _s1 = SplitMix(ref x);
-        _s2 = SplitMix(ref x);
-        _s3 = SplitMix(ref x);
-    }
+    private Xoshiro256StarStar _state = new(seed);
 
     /// <summary>A stream for one sub-task (one person, the spend table), independent of the others.</summary>
     public static SyntheticRandom For(ulong seed, ulong stream, ulong salt = 0) =>
@@ -32,24 +22,7 @@ internal sealed class SyntheticRandom
         return z ^ (z >> 31);
     }
 
-    private static ulong SplitMix(ref ulong x)
-    {
-        x += 0x9E3779B97F4A7C15UL;
-        return Mix64(x);
-    }
-
-    public ulong NextUInt64()
-    {
-        var result = ulong.RotateLeft(_s1 * 5, 7) * 9;
-        var t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = ulong.RotateLeft(_s3, 45);
-        return result;
-    }
+    public ulong NextUInt64() => _state.NextUInt64();
 
     /// <summary>Uniform in [0, 1).</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));

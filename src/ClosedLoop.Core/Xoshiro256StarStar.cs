@@ -1,10 +1,11 @@
-namespace ClosedLoop.Core.Attribution;
+namespace ClosedLoop.Core;
 
 /// <summary>
 /// xoshiro256** (Blackman and Vigna), seeded through SplitMix64: a small, fast generator whose sequence is fixed by
-/// its seed on every platform and runtime version, which <see cref="Random"/> does not promise.
+/// its seed on every platform and runtime version, which <see cref="Random"/> does not promise. The synthetic data
+/// generator and the Shapley sampler both draw from it.
 /// </summary>
-internal struct Xoshiro256StarStar
+public struct Xoshiro256StarStar
 {
     private ulong _s0;
     private ulong _s1;
