@@ -1,6 +1,5 @@
-using System.Globalization;
 using ClosedLoop.Lake;
-using DuckDB.NET.Data;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.IntegrationTests;
 
@@ -31,25 +30,9 @@ public sealed class TestLake : IDisposable
     public string RejectsGlob => Path.Combine(Layout.Rejects, "**", "*.parquet");
 
     /// <summary>Runs SQL in a bare DuckDB (not ClosedLoop's views), as another engine reading the lake would.</summary>
-    public List<string?[]> Query(string sql)
-    {
-        using var connection = new DuckDBConnection("DataSource=:memory:");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string?[]>();
-        while (reader.Read())
-        {
-            var row = new string?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-                row[i] = reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
-            rows.Add(row);
-        }
-        return rows;
-    }
+    public List<string?[]> Query(string sql) => BareDuckDb.Query(sql);
 
-    public long Scalar(string sql) => long.Parse(Query(sql)[0][0]!, CultureInfo.InvariantCulture);
+    public long Scalar(string sql) => BareDuckDb.Scalar(sql);
 
     public void Dispose()
     {

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using ClosedLoop.Lake;
 using ClosedLoop.Service;
-using DuckDB.NET.Data;
+using ClosedLoop.TestSupport;
 
 namespace ClosedLoop.ServiceTests;
 
@@ -76,25 +76,9 @@ public sealed class ServiceHarness : IAsyncDisposable
     public string RejectsGlob => Path.Combine(Layout.Rejects, "**", "*.parquet");
 
     /// <summary>Runs SQL in a bare DuckDB over the lake's files, as any other engine would read them.</summary>
-    public static List<string?[]> Query(string sql)
-    {
-        using var connection = new DuckDBConnection("DataSource=:memory:");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string?[]>();
-        while (reader.Read())
-        {
-            var row = new string?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-                row[i] = reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
-            rows.Add(row);
-        }
-        return rows;
-    }
+    public static List<string?[]> Query(string sql) => BareDuckDb.Query(sql);
 
-    public static long Scalar(string sql) => long.Parse(Query(sql)[0][0]!, CultureInfo.InvariantCulture);
+    public static long Scalar(string sql) => BareDuckDb.Scalar(sql);
 
     /// <summary>Rows in lake/events and distinct event ids among them.</summary>
     public (long Rows, long Distinct) EventCounts()
