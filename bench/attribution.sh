@@ -6,6 +6,8 @@
 # Usage: bench/attribution.sh [EVENTS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 n=${1:-10000000}
 runs=${RUNS:-3}
 work=${BENCH_WORK:-bench/work}
@@ -29,11 +31,8 @@ conversions=$(dotnet "$cli" sql --lake "$lake" --format csv "select count(*) fro
 timed() { # prints "wall_seconds peak_rss_kib" of one command
   local log; log=$(mktemp)
   /usr/bin/time -v "$@" >/dev/null 2>"$log"
-  local wall rss
-  wall=$(grep 'Elapsed (wall clock)' "$log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-  rss=$(grep 'Maximum resident set size' "$log" | awk '{print $NF}')
+  time_v_figures "$log"
   rm -f "$log"
-  echo "$wall $rss"
 }
 
 echo "| run | what | conversions | wall s | peak RSS MiB |"

@@ -5,6 +5,8 @@
 # prints a markdown table row per run with wall time, events/s and peak RSS (from /usr/bin/time -v).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 sizes=("${@:-2000000 10000000}")
 [ $# -eq 0 ] && sizes=(2000000 10000000)
 runs=${RUNS:-3}
@@ -21,8 +23,7 @@ measure() { # label events command...
   local log; log=$(mktemp)
   /usr/bin/time -v "$@" >"$log.out" 2>"$log"
   local wall rss
-  wall=$(grep 'Elapsed (wall clock)' "$log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-  rss=$(grep 'Maximum resident set size' "$log" | awk '{print $NF}')
+  read -r wall rss < <(time_v_figures "$log")
   awk -v l="$label" -v n="$events" -v w="$wall" -v r="$rss" 'BEGIN { printf "| %s | %d | %.1f | %.0f | %.0f |\n", l, n, w, n / w, r / 1024 }'
   rm -f "$log" "$log.out"
 }

@@ -5,6 +5,8 @@
 # printing a markdown table row per run with wall time, events/s and peak RSS (from /usr/bin/time -v).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 n=${1:-10000000}
 runs=${RUNS:-3}
 work=${BENCH_WORK:-bench/work}
@@ -25,8 +27,7 @@ echo "|---|---|---|---|---|"
 for i in $(seq "$runs"); do
   log=$(mktemp)
   /usr/bin/time -v dotnet "$cli" stitch --lake "$lake" >"$log.out" 2>"$log"
-  wall=$(grep 'Elapsed (wall clock)' "$log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-  rss=$(grep 'Maximum resident set size' "$log" | awk '{print $NF}')
+  read -r wall rss < <(time_v_figures "$log")
   awk -v i="$i" -v n="$events" -v w="$wall" -v r="$rss" 'BEGIN { printf "| %d | %d | %.1f | %.0f | %.0f |\n", i, n, w, n / w, r / 1024 }'
   grep '^stitch:' "$log" | sed 's/^/    /' >&2
   tail -1 "$log.out" >&2
