@@ -40,15 +40,7 @@ public static class CreditsStore
         }
         finally
         {
-            try
-            {
-                if (System.IO.Directory.Exists(staging))
-                    System.IO.Directory.Delete(staging, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Staging is never read.
-            }
+            ScratchDirectory.TryDelete(staging);
         }
     }
 

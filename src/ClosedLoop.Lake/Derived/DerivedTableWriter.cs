@@ -60,7 +60,7 @@ public sealed class DerivedTableWriter : IDisposable
     public void Dispose()
     {
         if (!_published)
-            TryDelete(VersionDirectory);
+            ScratchDirectory.TryDelete(VersionDirectory);
     }
 
     /// <summary>Keeps the new version and the one it replaced (readers may still be in it); older ones go after the grace period.</summary>
@@ -74,24 +74,7 @@ public sealed class DerivedTableWriter : IDisposable
             // Tables from before versions lived right under derived/; versions replace them.
             var legacy = !name.StartsWith("v-", StringComparison.Ordinal);
             if (legacy || DateTime.UtcNow - Directory.GetLastWriteTimeUtc(dir) > GracePeriod)
-                TryDelete(dir);
-        }
-    }
-
-    private static void TryDelete(string dir)
-    {
-        try
-        {
-            if (Directory.Exists(dir))
-                Directory.Delete(dir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the next publish; unpublished versions are never read.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // As above.
+                ScratchDirectory.TryDelete(dir);
         }
     }
 }

@@ -81,7 +81,7 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
             published.Add(target);
         }
         _completed = true;
-        TryDeleteStaging();
+        ScratchDirectory.TryDelete(_stagingDir);
         return published;
     }
 
@@ -98,7 +98,7 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
         foreach (var partition in _partitions.Values)
             await partition.CloseAsync().ConfigureAwait(false);
         if (!_completed)
-            TryDeleteStaging();
+            ScratchDirectory.TryDelete(_stagingDir);
         _encoders.Dispose();
     }
 
@@ -161,19 +161,6 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
         partition.StagingPath = Path.Combine(_stagingDir, LakeLayout.NewFileName("events"));
         partition.Stream = new FileStream(partition.StagingPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
         return await ParquetWriter.CreateAsync(EventColumns.Schema, partition.Stream, _parquetOptions, cancellationToken: ct).ConfigureAwait(false);
-    }
-
-    private void TryDeleteStaging()
-    {
-        try
-        {
-            if (Directory.Exists(_stagingDir))
-                Directory.Delete(_stagingDir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the next maintenance run; staging is never read.
-        }
     }
 
     private sealed class Partition(HashSet<long> keys)

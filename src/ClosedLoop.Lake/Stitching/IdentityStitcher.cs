@@ -71,7 +71,7 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
         }
         finally
         {
-            TryDelete(spill);
+            ScratchDirectory.TryDelete(spill);
         }
     }
 
@@ -374,18 +374,5 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
             Touchpoints: Count($"SELECT count(*) FROM read_parquet({touchpoints})"),
             Conversions: Count("SELECT count(*) FROM stitched_conversions"),
             Steps: steps);
-    }
-
-    private static void TryDelete(string dir)
-    {
-        try
-        {
-            if (Directory.Exists(dir))
-                Directory.Delete(dir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // DuckDB's spill files; staging is never read.
-        }
     }
 }
