@@ -41,7 +41,7 @@ public static class HeuristicCreditsSql
         var r = AttributionModels.Sql(role);
         var closingRole = closing ? $" + CASE WHEN i = n THEN {r} ELSE 0 END" : "";
         var restCount = closing ? "rest_fp" : "rest_w";
-        var holdsRole = "i = 1 OR i IS NOT DISTINCT FROM lead_i OR i IS NOT DISTINCT FROM opp_i" + (closing ? " OR i = n" : "");
+        var holdsRole = HoldsRole(closing);
         var raw = $"""
             (CASE WHEN i = 1 THEN {r} ELSE 0 END + CASE WHEN i = lead_i THEN {r} ELSE 0 END + CASE WHEN i = opp_i THEN {r} ELSE 0 END{closingRole}
              + CASE WHEN NOT ({holdsRole}) THEN {AttributionModels.Sql(rest)} / {restCount} ELSE 0 END)
@@ -54,5 +54,9 @@ public static class HeuristicCreditsSql
 
     /// <summary>Touches holding no role, per conversion, for <c>rest_w</c> and <c>rest_fp</c> of the paths table.</summary>
     public static string RestCount(bool closing) =>
-        "count(*) FILTER (WHERE NOT (i = 1 OR i IS NOT DISTINCT FROM lead_i OR i IS NOT DISTINCT FROM opp_i" + (closing ? " OR i = n" : "") + ")) OVER (PARTITION BY conversion_id)";
+        $"count(*) FILTER (WHERE NOT ({HoldsRole(closing)})) OVER (PARTITION BY conversion_id)";
+
+    /// <summary>The touch holds a milestone role: first, lead creation, opportunity creation (and closing, for full path).</summary>
+    private static string HoldsRole(bool closing) =>
+        "i = 1 OR i IS NOT DISTINCT FROM lead_i OR i IS NOT DISTINCT FROM opp_i" + (closing ? " OR i = n" : "");
 }
