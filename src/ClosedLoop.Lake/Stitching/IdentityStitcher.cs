@@ -361,17 +361,26 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
     private static StitchSummary Summarize(LakeDatabase db, DerivedTableWriter output, List<StitchStep> steps)
     {
         long Count(string sql) => Convert.ToInt64(db.ExecuteScalar(sql), CultureInfo.InvariantCulture);
-        var identities = LakeDatabase.Literal(output.StagedGlob("identities"));
-        var touchpoints = LakeDatabase.Literal(output.StagedGlob("touchpoints"));
+        // The identities file is read once for all four of its figures.
+        long persons, identified, identities, unlinkable;
+        using (var reader = db.ExecuteReader($"""
+            SELECT count(DISTINCT person_id), count(DISTINCT person_id) FILTER (WHERE identifier_type = 'email'), count(*),
+                   count(*) FILTER (WHERE NOT linked AND identifier_type = 'anonymous_id')
+            FROM read_parquet({LakeDatabase.Literal(output.StagedGlob("identities"))})
+            """))
+        {
+            reader.Read();
+            (persons, identified, identities, unlinkable) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+        }
         return new StitchSummary(
             Events: Count("SELECT CAST(coalesce(sum(event_count), 0) AS BIGINT) FROM stitched_sessions"),
-            Persons: Count($"SELECT count(DISTINCT person_id) FROM read_parquet({identities})"),
-            IdentifiedPersons: Count($"SELECT count(DISTINCT person_id) FROM read_parquet({identities}) WHERE identifier_type = 'email'"),
-            Identities: Count($"SELECT count(*) FROM read_parquet({identities})"),
+            Persons: persons,
+            IdentifiedPersons: identified,
+            Identities: identities,
             SplitCookies: Count("SELECT count(DISTINCT anonymous_id) FROM segments"),
-            UnlinkableCookies: Count($"SELECT count(*) FROM read_parquet({identities}) WHERE NOT linked AND identifier_type = 'anonymous_id'"),
+            UnlinkableCookies: unlinkable,
             Sessions: Count("SELECT count(*) FROM stitched_sessions"),
-            Touchpoints: Count($"SELECT count(*) FROM read_parquet({touchpoints})"),
+            Touchpoints: Count("SELECT count(*) FROM stitched_sessions WHERE NOT referral_excluded"),
             Conversions: Count("SELECT count(*) FROM stitched_conversions"),
             Steps: steps);
     }
