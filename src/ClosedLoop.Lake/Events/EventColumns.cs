@@ -1,12 +1,13 @@
-using ClosedLoop.Core.Events;
+using ClosedLoop.Core.Enrichment;
 using Parquet;
 using Parquet.Schema;
 
 namespace ClosedLoop.Lake.Events;
 
 /// <summary>
-/// The columns of <c>lake/events</c> and a column-major buffer of rows for one row group.
-/// Rows are appended one at a time and written column by column, as Parquet stores them.
+/// The columns of <c>lake/events</c> and a column-major buffer of rows for one row group, filled from spilled
+/// rows (<see cref="SpilledEventRow"/>) and written column by column, as Parquet stores them. One buffer is
+/// reused for row group after row group, so its arrays are allocated once rather than regrown for every group.
 /// </summary>
 internal sealed class EventColumns
 {
@@ -49,130 +50,98 @@ internal sealed class EventColumns
         s_content, s_term, s_clickId, s_clickIdType, s_channel, s_referralExcluded, s_userAgent, s_ip, s_revenue,
         s_currency, s_properties, s_timestampClamped, s_warnings);
 
+    /// <summary>The string fields in the order of <see cref="SpilledEventRow.StringValues"/>.</summary>
+    private static readonly DataField<string>[] s_stringFields =
+    [
+        s_eventId, s_type, s_eventName, s_anonymousId, s_userId, s_email, s_previousId, s_url, s_pageHost, s_pagePath,
+        s_referrer, s_referrerHost, s_source, s_medium, s_campaign, s_content, s_term, s_clickId, s_clickIdType,
+        s_channel, s_userAgent, s_ip, s_currency, s_properties, s_warnings,
+    ];
+
+    // Few distinct values, many rows: these columns are written from pooled strings, one object per value.
+    private static readonly HashSet<DataField<string>> s_pooledFields =
+        [s_type, s_eventName, s_pageHost, s_referrerHost, s_source, s_medium, s_clickIdType, s_channel, s_userAgent, s_currency];
+
     /// <summary>The field holding <see cref="EventKeys.Of"/> of the event id, read back for de-duplication.</summary>
     public static DataField<long> EventKeyField => s_eventKey;
 
-    private const int InitialCapacity = 1024;
-
-    private string[] _type = new string[InitialCapacity], _channel = new string[InitialCapacity];
-    // Values shared by many rows (pooled by the parser and the enricher) stay strings: one object serves them all.
-    private string?[] _eventName = new string?[InitialCapacity], _pageHost = new string?[InitialCapacity],
-        _referrerHost = new string?[InitialCapacity], _source = new string?[InitialCapacity], _medium = new string?[InitialCapacity],
-        _clickIdType = new string?[InitialCapacity], _userAgent = new string?[InitialCapacity], _currency = new string?[InitialCapacity];
-    // Values unique to a row are kept as UTF-8 (see Utf8Column).
-    private readonly Utf8Column _eventId = new(), _anonymousId = new(), _userId = new(), _email = new(), _previousId = new(),
-        _url = new(), _pagePath = new(), _referrer = new(), _campaign = new(), _content = new(), _term = new(),
-        _clickId = new(), _ip = new(), _properties = new(), _warnings = new();
-    private long[] _eventKey = new long[InitialCapacity];
-    private DateTime[] _timestamp = new DateTime[InitialCapacity], _receivedAt = new DateTime[InitialCapacity];
-    private bool[] _referralExcluded = new bool[InitialCapacity], _timestampClamped = new bool[InitialCapacity];
-    private double?[] _revenue = new double?[InitialCapacity];
+    private readonly Utf8Column[] _strings = s_stringFields.Select(_ => new Utf8Column()).ToArray();
+    private readonly StringPool _pool = new(1 << 12, maxLength: 512);
+    private long[] _eventKey = new long[1024];
+    private DateTime[] _timestamp = new DateTime[1024], _receivedAt = new DateTime[1024];
+    private bool[] _referralExcluded = new bool[1024], _timestampClamped = new bool[1024];
+    private double?[] _revenue = new double?[1024];
 
     /// <summary>Rows buffered for the next row group.</summary>
     public int Count { get; private set; }
 
-    // Buffers grow on demand: a load touching many day partitions should not pre-allocate a full row group for each.
+    /// <summary>Adds every row of a spill file's contents.</summary>
+    public void AddSpilled(ReadOnlySpan<byte> rows)
+    {
+        var reader = new SpilledEventRow.Reader(rows);
+        while (!reader.AtEnd)
+        {
+            if (Count == _eventKey.Length)
+                Grow();
+            var i = Count++;
+            reader.ReadFixed(out _eventKey[i], out _timestamp[i], out _receivedAt[i], out _referralExcluded[i], out _timestampClamped[i], out _revenue[i]);
+            foreach (var column in _strings)
+            {
+                if (reader.ReadString(out var utf8))
+                    column.Add(utf8);
+                else
+                    column.AddNull();
+            }
+        }
+    }
+
     private void Grow()
     {
         var size = _eventKey.Length * 2;
         Array.Resize(ref _eventKey, size);
         Array.Resize(ref _timestamp, size);
         Array.Resize(ref _receivedAt, size);
-        Array.Resize(ref _type, size);
-        Array.Resize(ref _channel, size);
-        Array.Resize(ref _eventName, size);
-        Array.Resize(ref _pageHost, size);
-        Array.Resize(ref _referrerHost, size);
-        Array.Resize(ref _source, size);
-        Array.Resize(ref _medium, size);
-        Array.Resize(ref _clickIdType, size);
-        Array.Resize(ref _userAgent, size);
-        Array.Resize(ref _currency, size);
         Array.Resize(ref _referralExcluded, size);
         Array.Resize(ref _timestampClamped, size);
         Array.Resize(ref _revenue, size);
     }
 
-    public void Add(EnrichedEvent e, long eventKey)
+    /// <summary>Empties the buffer, keeping its arrays for the next row group.</summary>
+    public void Clear()
     {
-        if (Count == _eventKey.Length)
-            Grow();
-        var i = Count++;
-        _eventId.Add(e.EventId);
-        _eventKey[i] = eventKey;
-        _timestamp[i] = e.Timestamp;
-        _receivedAt[i] = e.ReceivedAt;
-        _type[i] = e.Type;
-        _eventName[i] = e.EventName;
-        _anonymousId.Add(e.AnonymousId);
-        _userId.Add(e.UserId);
-        _email.Add(e.Email);
-        _previousId.Add(e.PreviousId);
-        _url.Add(e.Url);
-        _pageHost[i] = e.PageHost;
-        _pagePath.Add(e.PagePath);
-        _referrer.Add(e.Referrer);
-        _referrerHost[i] = e.ReferrerHost;
-        _source[i] = e.Source;
-        _medium[i] = e.Medium;
-        _campaign.Add(e.Campaign);
-        _content.Add(e.Content);
-        _term.Add(e.Term);
-        _clickId.Add(e.ClickId);
-        _clickIdType[i] = e.ClickIdType;
-        _channel[i] = e.Channel;
-        _referralExcluded[i] = e.ReferralExcluded;
-        _userAgent[i] = e.UserAgent;
-        _ip.Add(e.Ip);
-        _revenue[i] = e.Revenue;
-        _currency[i] = e.Currency;
-        _properties.Add(e.PropertiesJson);
-        _timestampClamped[i] = e.TimestampClamped;
-        _warnings.Add(e.Warnings);
+        Count = 0;
+        foreach (var column in _strings)
+            column.Clear();
     }
 
-    /// <summary>Writes the buffered rows as one row group and empties the buffer.</summary>
+    /// <summary>Writes the buffered rows as one row group.</summary>
     public async Task WriteRowGroupAsync(ParquetWriter writer, CancellationToken ct)
     {
         var n = Count;
         if (n == 0)
             return;
-        using (var group = writer.CreateRowGroup())
+        using var group = writer.CreateRowGroup();
+        foreach (var field in Schema.DataFields)
         {
-            await _eventId.WriteAsync(group, s_eventId).ConfigureAwait(false);
-            await group.WriteAsync<long>(s_eventKey, _eventKey.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
-            await group.WriteAsync<DateTime>(s_timestamp, _timestamp.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
-            await group.WriteAsync<DateTime>(s_receivedAt, _receivedAt.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
-            await group.WriteAsync(s_type, new ArraySegment<string>(_type, 0, n)).ConfigureAwait(false);
-            await WriteStrings(group, s_eventName, _eventName, n).ConfigureAwait(false);
-            await _anonymousId.WriteAsync(group, s_anonymousId).ConfigureAwait(false);
-            await _userId.WriteAsync(group, s_userId).ConfigureAwait(false);
-            await _email.WriteAsync(group, s_email).ConfigureAwait(false);
-            await _previousId.WriteAsync(group, s_previousId).ConfigureAwait(false);
-            await _url.WriteAsync(group, s_url).ConfigureAwait(false);
-            await WriteStrings(group, s_pageHost, _pageHost, n).ConfigureAwait(false);
-            await _pagePath.WriteAsync(group, s_pagePath).ConfigureAwait(false);
-            await _referrer.WriteAsync(group, s_referrer).ConfigureAwait(false);
-            await WriteStrings(group, s_referrerHost, _referrerHost, n).ConfigureAwait(false);
-            await WriteStrings(group, s_source, _source, n).ConfigureAwait(false);
-            await WriteStrings(group, s_medium, _medium, n).ConfigureAwait(false);
-            await _campaign.WriteAsync(group, s_campaign).ConfigureAwait(false);
-            await _content.WriteAsync(group, s_content).ConfigureAwait(false);
-            await _term.WriteAsync(group, s_term).ConfigureAwait(false);
-            await _clickId.WriteAsync(group, s_clickId).ConfigureAwait(false);
-            await WriteStrings(group, s_clickIdType, _clickIdType, n).ConfigureAwait(false);
-            await group.WriteAsync(s_channel, new ArraySegment<string>(_channel, 0, n)).ConfigureAwait(false);
-            await group.WriteAsync<bool>(s_referralExcluded, _referralExcluded.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
-            await WriteStrings(group, s_userAgent, _userAgent, n).ConfigureAwait(false);
-            await _ip.WriteAsync(group, s_ip).ConfigureAwait(false);
-            await group.WriteAsync<double>(s_revenue, _revenue.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
-            await WriteStrings(group, s_currency, _currency, n).ConfigureAwait(false);
-            await _properties.WriteAsync(group, s_properties).ConfigureAwait(false);
-            await group.WriteAsync<bool>(s_timestampClamped, _timestampClamped.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
-            await _warnings.WriteAsync(group, s_warnings).ConfigureAwait(false);
+            if (field is DataField<string> text)
+            {
+                var index = Array.IndexOf(s_stringFields, text);
+                await _strings[index].WriteAsync(group, text, s_pooledFields.Contains(text) ? _pool : null).ConfigureAwait(false);
+            }
+            else if (field == s_eventKey)
+                await group.WriteAsync<long>(s_eventKey, _eventKey.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
+            else if (field == s_timestamp)
+                await group.WriteAsync<DateTime>(s_timestamp, _timestamp.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
+            else if (field == s_receivedAt)
+                await group.WriteAsync<DateTime>(s_receivedAt, _receivedAt.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
+            else if (field == s_referralExcluded)
+                await group.WriteAsync<bool>(s_referralExcluded, _referralExcluded.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
+            else if (field == s_timestampClamped)
+                await group.WriteAsync<bool>(s_timestampClamped, _timestampClamped.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
+            else if (field == s_revenue)
+                await group.WriteAsync<double>(s_revenue, _revenue.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
+            else
+                throw new InvalidOperationException($"no buffer for column {field.Name}");
         }
     }
-
-    private static Task WriteStrings(ParquetRowGroupWriter group, DataField<string> field, string?[] values, int n) =>
-        group.WriteAsync(field, new ArraySegment<string?>(values, 0, n)!);
 }

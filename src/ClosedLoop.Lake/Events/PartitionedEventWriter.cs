@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using ClosedLoop.Core.Events;
 using Parquet;
 
@@ -7,28 +9,37 @@ namespace ClosedLoop.Lake.Events;
 /// Appends enriched events to <c>lake/events/event_date=YYYY-MM-DD/</c>: one new Parquet file per touched
 /// partition, written to staging and moved into place on <see cref="CompleteAsync"/>, so readers never see a
 /// half-written file. Skips events whose id is already in the lake or earlier in this load.
-/// Rows are taken on one thread; full row groups are encoded on the thread pool, partitions in parallel
-/// (each partition's row groups in order), because Parquet encoding is the most expensive step of a load.
 /// </summary>
+/// <remarks>
+/// Input is rarely in time order (a file of journeys touches every day at once), and holding a full row group
+/// for every day in memory would cost gigabytes. So each accepted row is first appended, as compact bytes
+/// (<see cref="SpilledEventRow"/>), to its day's spill file in staging; a spill file becomes one row group once
+/// it holds a row group's worth of rows or bytes, or when the load completes. Memory stays bounded by the row
+/// groups being encoded, whatever the size and order of the input, and every row group is as large as the data
+/// allows. Encoding, the most expensive step, runs on the thread pool, days in parallel, each day's row groups in order.
+/// </remarks>
 internal sealed class PartitionedEventWriter : IAsyncDisposable
 {
+    /// <summary>A row group is cut at this many spilled bytes even below the row count, to bound encoder memory.</summary>
+    private const int MaxRowGroupBytes = 128 << 20;
+    private const int SpillStreamBuffer = 64 << 10;
+
     private readonly LakeLayout _lake;
     private readonly string _stagingDir;
     private readonly int _rowGroupSize;
-    private readonly int _maxBufferedRows;
     private readonly ParquetOptions _parquetOptions;
     private readonly Dictionary<DateOnly, Partition> _partitions = [];
     private readonly SemaphoreSlim _encoders = new(Math.Max(1, Environment.ProcessorCount));
+    private readonly ConcurrentBag<EventColumns> _columnBuffers = [];
     private readonly Queue<Task> _inFlight = new();
-    private readonly int _maxInFlight = 2 * Math.Max(1, Environment.ProcessorCount);
-    private int _bufferedRows;
+    private readonly int _maxInFlight = 4 * Math.Max(1, Environment.ProcessorCount);
+    private byte[] _row = new byte[4096];
     private bool _completed;
 
-    public PartitionedEventWriter(LakeLayout lake, int rowGroupSize = 128 * 1024, int maxBufferedRows = 256 * 1024)
+    public PartitionedEventWriter(LakeLayout lake, int rowGroupSize = 128 * 1024)
     {
         _lake = lake;
         _rowGroupSize = rowGroupSize;
-        _maxBufferedRows = maxBufferedRows;
         _stagingDir = Path.Combine(lake.Staging, "events-" + Guid.NewGuid().ToString("N"));
         _parquetOptions = new ParquetOptions
         {
@@ -41,7 +52,7 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
     public long Written { get; private set; }
     public long Duplicates { get; private set; }
 
-    /// <summary>Buffers one event; false when it is a duplicate and was skipped.</summary>
+    /// <summary>Takes one event; false when it is a duplicate and was skipped.</summary>
     public async ValueTask<bool> AddAsync(EnrichedEvent e, CancellationToken ct)
     {
         var partition = GetPartition(e.EventDate);
@@ -51,21 +62,21 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
             Duplicates++;
             return false;
         }
-        partition.Buffer.Add(e, key);
-        _bufferedRows++;
+        var length = SpilledEventRow.Write(e, key, ref _row, 0);
+        var spill = partition.Spill ??= OpenSpill();
+        spill.Append(_row.AsSpan(0, length));
         Written++;
-        if (partition.Buffer.Count >= _rowGroupSize)
-            await FlushAsync(partition, ct).ConfigureAwait(false);
-        else if (_bufferedRows >= _maxBufferedRows)
-            await FlushLargestAsync(ct).ConfigureAwait(false);
+        if (spill.Rows >= _rowGroupSize || spill.Bytes >= MaxRowGroupBytes)
+            await EncodeAsync(partition, ct).ConfigureAwait(false);
         return true;
     }
 
-    /// <summary>Writes what is buffered, closes the files and moves them into the lake. Returns the files published.</summary>
+    /// <summary>Writes what is spilled, closes the files and moves them into the lake. Returns the files published.</summary>
     public async Task<IReadOnlyList<string>> CompleteAsync(CancellationToken ct)
     {
-        foreach (var partition in _partitions.Values)
-            await FlushAsync(partition, ct).ConfigureAwait(false);
+        // Largest first: the long encodes start early and the small ones fill the gaps at the end.
+        foreach (var partition in _partitions.Values.Where(p => p.Spill is not null).OrderByDescending(p => p.Spill!.Bytes).ToList())
+            await EncodeAsync(partition, ct).ConfigureAwait(false);
         await Task.WhenAll(_inFlight).ConfigureAwait(false);
         _inFlight.Clear();
         var published = new List<string>();
@@ -96,7 +107,10 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
             // The load already failed; what matters now is that no partial file is published.
         }
         foreach (var partition in _partitions.Values)
+        {
+            partition.Spill?.Dispose();
             await partition.CloseAsync().ConfigureAwait(false);
+        }
         if (!_completed)
             ScratchDirectory.TryDelete(_stagingDir);
         _encoders.Dispose();
@@ -112,43 +126,43 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
         return partition;
     }
 
-    private async Task FlushLargestAsync(CancellationToken ct)
+    private SpillFile OpenSpill()
     {
-        Partition? largest = null;
-        foreach (var p in _partitions.Values)
-        {
-            if (largest is null || p.Buffer.Count > largest.Buffer.Count)
-                largest = p;
-        }
-        if (largest is not null)
-            await FlushAsync(largest, ct).ConfigureAwait(false);
+        Directory.CreateDirectory(_stagingDir);
+        return new SpillFile(Path.Combine(_stagingDir, $"spill-{Guid.NewGuid():N}.bin"));
     }
 
-    /// <summary>Hands the partition's buffer to an encoder and gives the partition a fresh one.</summary>
-    private async Task FlushAsync(Partition partition, CancellationToken ct)
+    /// <summary>Seals the partition's spill file and queues it to become the partition's next row group.</summary>
+    private async Task EncodeAsync(Partition partition, CancellationToken ct)
     {
-        var rows = partition.Buffer.Count;
-        if (rows == 0)
-            return;
-        // Bound the row groups being encoded, and so the memory they hold.
+        var spill = partition.Spill!;
+        partition.Spill = null;
+        spill.Dispose();
+        // Bound the queue: a load faster than its encoders waits here rather than piling up spill files.
         while (_inFlight.Count >= _maxInFlight)
             await _inFlight.Dequeue().ConfigureAwait(false);
 
-        var buffer = partition.Buffer;
-        partition.Buffer = new EventColumns();
-        _bufferedRows -= rows;
         var previous = partition.LastWrite;
         partition.LastWrite = Task.Run(async () =>
         {
             await previous.ConfigureAwait(false);
             await _encoders.WaitAsync(ct).ConfigureAwait(false);
+            var bytes = ArrayPool<byte>.Shared.Rent((int)spill.Bytes);
+            var columns = _columnBuffers.TryTake(out var reused) ? reused : new EventColumns();
             try
             {
+                using (var file = new FileStream(spill.Path, FileMode.Open, FileAccess.Read, FileShare.None, 1, FileOptions.SequentialScan))
+                    file.ReadExactly(bytes, 0, (int)spill.Bytes);
+                File.Delete(spill.Path);
+                columns.AddSpilled(bytes.AsSpan(0, (int)spill.Bytes));
                 var writer = partition.Writer ??= await OpenAsync(partition, ct).ConfigureAwait(false);
-                await buffer.WriteRowGroupAsync(writer, ct).ConfigureAwait(false);
+                await columns.WriteRowGroupAsync(writer, ct).ConfigureAwait(false);
             }
             finally
             {
+                columns.Clear();
+                _columnBuffers.Add(columns);
+                ArrayPool<byte>.Shared.Return(bytes);
                 _encoders.Release();
             }
         }, ct);
@@ -157,16 +171,34 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
 
     private async Task<ParquetWriter> OpenAsync(Partition partition, CancellationToken ct)
     {
-        Directory.CreateDirectory(_stagingDir);
         partition.StagingPath = Path.Combine(_stagingDir, LakeLayout.NewFileName("events"));
         partition.Stream = new FileStream(partition.StagingPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
         return await ParquetWriter.CreateAsync(EventColumns.Schema, partition.Stream, _parquetOptions, cancellationToken: ct).ConfigureAwait(false);
     }
 
+    /// <summary>Rows of one day waiting to become a row group, appended to a file in staging.</summary>
+    private sealed class SpillFile(string path) : IDisposable
+    {
+        private readonly FileStream _stream = new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, SpillStreamBuffer);
+
+        public string Path { get; } = path;
+        public int Rows { get; private set; }
+        public long Bytes { get; private set; }
+
+        public void Append(ReadOnlySpan<byte> row)
+        {
+            _stream.Write(row);
+            Rows++;
+            Bytes += row.Length;
+        }
+
+        public void Dispose() => _stream.Dispose();
+    }
+
     private sealed class Partition(HashSet<long> keys)
     {
         public HashSet<long> Keys { get; } = keys;
-        public EventColumns Buffer { get; set; } = new();
+        public SpillFile? Spill { get; set; }
         public Task LastWrite { get; set; } = Task.CompletedTask;
         public string? StagingPath { get; set; }
         public FileStream? Stream { get; set; }

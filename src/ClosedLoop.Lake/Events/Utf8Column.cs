@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using ClosedLoop.Core.Enrichment;
 using Parquet;
 using Parquet.Schema;
 
@@ -7,9 +8,8 @@ namespace ClosedLoop.Lake.Events;
 
 /// <summary>
 /// A string column buffered as UTF-8 bytes in one growing array instead of one .NET string per row.
-/// Rows wait in memory until their row group is written; as strings they would survive into the GC's old
-/// generations and be copied and scanned there, which cost more than the whole Parquet encoding. Strings are
-/// made again only while their column is being written, and die young.
+/// Strings are made only while the column is being written, and die young; columns with few distinct values
+/// take them from a <see cref="StringPool"/> so each value is one object.
 /// </summary>
 internal sealed class Utf8Column
 {
@@ -20,35 +20,49 @@ internal sealed class Utf8Column
 
     public int Count { get; private set; }
 
-    public void Add(string? value)
+    public void Add(ReadOnlySpan<byte> utf8)
+    {
+        EnsureRow();
+        if (_used + utf8.Length > _bytes.Length)
+            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _used + utf8.Length));
+        utf8.CopyTo(_bytes.AsSpan(_used));
+        _offsets[Count] = _used;
+        _lengths[Count++] = utf8.Length;
+        _used += utf8.Length;
+    }
+
+    public void AddNull()
+    {
+        EnsureRow();
+        _offsets[Count] = _used;
+        _lengths[Count++] = -1;
+    }
+
+    private void EnsureRow()
     {
         if (Count == _offsets.Length)
         {
             Array.Resize(ref _offsets, Count * 2);
             Array.Resize(ref _lengths, Count * 2);
         }
-        if (value is null)
-        {
-            _offsets[Count] = _used;
-            _lengths[Count++] = -1;
-            return;
-        }
-        var max = Encoding.UTF8.GetMaxByteCount(value.Length);
-        if (_used + max > _bytes.Length)
-            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _used + max));
-        var written = Encoding.UTF8.GetBytes(value, _bytes.AsSpan(_used));
-        _offsets[Count] = _used;
-        _lengths[Count++] = written;
-        _used += written;
     }
 
-    public async Task WriteAsync(ParquetRowGroupWriter group, DataField<string> field)
+    public void Clear()
+    {
+        Count = 0;
+        _used = 0;
+    }
+
+    public async Task WriteAsync(ParquetRowGroupWriter group, DataField<string> field, StringPool? pool)
     {
         var values = ArrayPool<string?>.Shared.Rent(Count);
         try
         {
             for (var i = 0; i < Count; i++)
-                values[i] = _lengths[i] < 0 ? null : Encoding.UTF8.GetString(_bytes, _offsets[i], _lengths[i]);
+            {
+                var bytes = _bytes.AsSpan(_offsets[i], Math.Max(0, _lengths[i]));
+                values[i] = _lengths[i] < 0 ? null : pool is not null ? pool.Intern(bytes) : Encoding.UTF8.GetString(bytes);
+            }
             await group.WriteAsync(field, new ArraySegment<string?>(values, 0, Count)!).ConfigureAwait(false);
         }
         finally

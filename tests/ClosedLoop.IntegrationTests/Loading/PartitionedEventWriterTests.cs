@@ -1,0 +1,73 @@
+using System.Globalization;
+using ClosedLoop.Core.Events;
+using ClosedLoop.Lake.Events;
+
+namespace ClosedLoop.IntegrationTests.Loading;
+
+public sealed class PartitionedEventWriterTests : IDisposable
+{
+    private readonly TestLake _lake = new();
+
+    private static EnrichedEvent Event(int i, DateOnly day) => new()
+    {
+        EventId = $"e{i}",
+        Timestamp = day.ToDateTime(new TimeOnly(10, 0), DateTimeKind.Utc).AddSeconds(i),
+        ReceivedAt = new DateTime(2026, 3, 10, 0, 0, 0, DateTimeKind.Utc),
+        Type = i % 3 == 0 ? EventTypes.Track : EventTypes.Page,
+        EventName = i % 3 == 0 ? "Signed Up" : null,
+        AnonymousId = $"cookie-{i % 7}",
+        Email = i % 5 == 0 ? $"zoë{i}@example.com" : null,
+        Url = $"https://acme.example/p/{i}?utm_campaign=spring",
+        PagePath = $"/p/{i}",
+        Campaign = "spring",
+        Channel = "Paid Search",
+        ReferralExcluded = i % 2 == 0,
+        TimestampClamped = i % 11 == 0,
+        Revenue = i % 4 == 0 ? i * 1.5 : null,
+        PropertiesJson = i % 6 == 0 ? """{"plan":"pro","note":"naïve ☃"}""" : null,
+    };
+
+    [Fact]
+    public async Task Interleaved_days_become_large_row_groups_cut_at_the_row_group_size_with_every_value_kept()
+    {
+        var days = new[] { new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 2) };
+        var events = Enumerable.Range(0, 2500).Select(i => Event(i, days[i % 2])).ToList();
+        await using (var writer = new PartitionedEventWriter(_lake.Layout, rowGroupSize: 1000))
+        {
+            foreach (var e in events)
+                Assert.True(await writer.AddAsync(e, CancellationToken.None));
+            Assert.False(await writer.AddAsync(events[17], CancellationToken.None));
+            var files = await writer.CompleteAsync(CancellationToken.None);
+            Assert.Equal(2, files.Count);
+            Assert.Equal(1, writer.Duplicates);
+        }
+
+        // Each day got 1,250 rows in alternation with the other day: one row group of 1,000 and one of 250, in order.
+        var groups = _lake.Query($"select distinct file_name, row_group_id, row_group_num_rows from parquet_metadata('{_lake.EventsGlob}') order by 1, 2");
+        Assert.Equal(["1000", "250", "1000", "250"], groups.Select(g => g[2]));
+        Assert.Empty(Directory.EnumerateFiles(_lake.Layout.Staging, "*", SearchOption.AllDirectories));
+
+        var rows = _lake.Query($"""
+            select event_id, strftime(timestamp, '%Y-%m-%d %H:%M:%S'), type, event, anonymous_id, email, url, page_path, campaign,
+                   channel, referral_excluded, timestamp_clamped, revenue, properties, user_id, event_key
+            from read_parquet('{_lake.EventsGlob}') order by cast(substr(event_id, 2) as int)
+            """);
+        Assert.Equal(2500, rows.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            var row = rows[i];
+            Assert.Equal(e.EventId, row[0]);
+            Assert.Equal(e.Timestamp.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), row[1]);
+            Assert.Equal(new[] { e.Type, e.EventName, e.AnonymousId, e.Email, e.Url, e.PagePath, e.Campaign, e.Channel }, row[2..10]);
+            Assert.Equal(e.ReferralExcluded.ToString(CultureInfo.InvariantCulture), row[10]);
+            Assert.Equal(e.TimestampClamped.ToString(CultureInfo.InvariantCulture), row[11]);
+            Assert.Equal(e.Revenue?.ToString(CultureInfo.InvariantCulture), row[12]);
+            Assert.Equal(e.PropertiesJson, row[13]);
+            Assert.Null(row[14]);
+            Assert.Equal(EventKeys.Of(e.EventId).ToString(CultureInfo.InvariantCulture), row[15]);
+        }
+    }
+
+    public void Dispose() => _lake.Dispose();
+}
