@@ -1,4 +1,3 @@
-using ClosedLoop.Core.Enrichment;
 using Parquet;
 using Parquet.Schema;
 
@@ -6,7 +5,7 @@ namespace ClosedLoop.Lake.Events;
 
 /// <summary>
 /// The columns of <c>lake/events</c> and a column-major buffer of rows for one row group, filled from spilled
-/// rows (<see cref="SpilledEventRow"/>) and written column by column, as Parquet stores them. One buffer is
+/// rows (<see cref="SpilledEventRow"/>), de-duplicated by event key, and written column by column, as Parquet stores them. One buffer is
 /// reused for row group after row group, so its arrays are allocated once rather than regrown for every group.
 /// </summary>
 internal sealed class EventColumns
@@ -58,15 +57,12 @@ internal sealed class EventColumns
         s_channel, s_userAgent, s_ip, s_currency, s_properties, s_warnings,
     ];
 
-    // Few distinct values, many rows: these columns are written from pooled strings, one object per value.
-    private static readonly HashSet<DataField<string>> s_pooledFields =
-        [s_type, s_eventName, s_pageHost, s_referrerHost, s_source, s_medium, s_clickIdType, s_channel, s_userAgent, s_currency];
-
     /// <summary>The field holding <see cref="EventKeys.Of"/> of the event id, read back for de-duplication.</summary>
     public static DataField<long> EventKeyField => s_eventKey;
 
     private readonly Utf8Column[] _strings = s_stringFields.Select(_ => new Utf8Column()).ToArray();
-    private readonly StringPool _pool = new(1 << 12, maxLength: 512);
+    private byte[] _block = new byte[4 << 20];
+    private readonly Utf8Column.WriteBuffers _writeBuffers = new();
     private long[] _eventKey = new long[1024];
     private DateTime[] _timestamp = new DateTime[1024], _receivedAt = new DateTime[1024];
     private bool[] _referralExcluded = new bool[1024], _timestampClamped = new bool[1024];
@@ -75,24 +71,58 @@ internal sealed class EventColumns
     /// <summary>Rows buffered for the next row group.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Adds every row of a spill file's contents.</summary>
-    public void AddSpilled(ReadOnlySpan<byte> rows)
+    /// <summary>
+    /// Adds the rows of a spill file whose event key is not in <paramref name="keys"/> yet (adding their keys);
+    /// returns how many rows were skipped as duplicates. The file is read in blocks, so only its rows' column
+    /// values are held, not the file as well.
+    /// </summary>
+    public int AddSpillFile(string path, HashSet<long> keys)
     {
-        var reader = new SpilledEventRow.Reader(rows);
-        while (!reader.AtEnd)
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None, 1, FileOptions.SequentialScan);
+        int filled = 0, duplicates = 0;
+        while (true)
         {
-            if (Count == _eventKey.Length)
-                Grow();
-            var i = Count++;
-            reader.ReadFixed(out _eventKey[i], out _timestamp[i], out _receivedAt[i], out _referralExcluded[i], out _timestampClamped[i], out _revenue[i]);
-            foreach (var column in _strings)
+            var read = file.Read(_block, filled, _block.Length - filled);
+            filled += read;
+            var consumed = 0;
+            while (SpilledEventRow.TryGetRow(_block.AsSpan(consumed, filled - consumed), out var row, out var length))
             {
-                if (reader.ReadString(out var utf8))
-                    column.Add(utf8);
-                else
-                    column.AddNull();
+                if (!AddRow(row, keys))
+                    duplicates++;
+                consumed += length;
             }
+            if (read == 0)
+            {
+                if (consumed != filled)
+                    throw new InvalidDataException($"spill file {path} ends inside a row");
+                return duplicates;
+            }
+            // Keep the partial row at the front; a row longer than the block grows it.
+            _block.AsSpan(consumed, filled - consumed).CopyTo(_block);
+            filled -= consumed;
+            if (filled == _block.Length)
+                Array.Resize(ref _block, _block.Length * 2);
         }
+    }
+
+    private bool AddRow(ReadOnlySpan<byte> row, HashSet<long> keys)
+    {
+        var reader = new SpilledEventRow.Reader(row);
+        if (Count == _eventKey.Length)
+            Grow();
+        var i = Count;
+        reader.ReadFixed(out _eventKey[i], out _timestamp[i], out _receivedAt[i], out _referralExcluded[i], out _timestampClamped[i], out _revenue[i]);
+        if (!keys.Add(_eventKey[i]))
+            return false;
+        foreach (var column in _strings)
+        {
+            if (reader.ReadString(out var utf8))
+                column.Add(utf8);
+            else
+                column.AddNull();
+        }
+        Count++;
+        return true;
     }
 
     private void Grow()
@@ -126,7 +156,7 @@ internal sealed class EventColumns
             if (field is DataField<string> text)
             {
                 var index = Array.IndexOf(s_stringFields, text);
-                await _strings[index].WriteAsync(group, text, s_pooledFields.Contains(text) ? _pool : null).ConfigureAwait(false);
+                await _strings[index].WriteAsync(group, text, _writeBuffers, ct).ConfigureAwait(false);
             }
             else if (field == s_eventKey)
                 await group.WriteAsync<long>(s_eventKey, _eventKey.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);

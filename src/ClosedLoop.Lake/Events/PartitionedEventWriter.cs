@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using ClosedLoop.Core.Events;
 using Parquet;
@@ -12,11 +11,13 @@ namespace ClosedLoop.Lake.Events;
 /// </summary>
 /// <remarks>
 /// Input is rarely in time order (a file of journeys touches every day at once), and holding a full row group
-/// for every day in memory would cost gigabytes. So each accepted row is first appended, as compact bytes
+/// for every day in memory would cost gigabytes. So each row is first appended, as compact bytes
 /// (<see cref="SpilledEventRow"/>), to its day's spill file in staging; a spill file becomes one row group once
-/// it holds a row group's worth of rows or bytes, or when the load completes. Memory stays bounded by the row
-/// groups being encoded, whatever the size and order of the input, and every row group is as large as the data
-/// allows. Encoding, the most expensive step, runs on the thread pool, days in parallel, each day's row groups in order.
+/// it holds a row group's worth of rows or bytes, or when the load completes. De-duplication happens there too,
+/// against the day's event keys, which are read from the lake only then and dropped once the day's last row group
+/// is written. Memory stays bounded by the row groups being encoded and the key sets of the days being encoded,
+/// whatever the size and order of the input. Encoding, the most expensive step, runs on the thread pool, days in
+/// parallel, each day's row groups in order.
 /// </remarks>
 internal sealed class PartitionedEventWriter : IAsyncDisposable
 {
@@ -34,6 +35,7 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
     private readonly Queue<Task> _inFlight = new();
     private readonly int _maxInFlight = 4 * Math.Max(1, Environment.ProcessorCount);
     private byte[] _row = new byte[4096];
+    private long _taken, _duplicates;
     private bool _completed;
 
     public PartitionedEventWriter(LakeLayout lake, int rowGroupSize = 128 * 1024)
@@ -49,26 +51,23 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
         };
     }
 
-    public long Written { get; private set; }
-    public long Duplicates { get; private set; }
+    /// <summary>Events written, after de-duplication; final once <see cref="CompleteAsync"/> has returned.</summary>
+    public long Written => _taken - Duplicates;
 
-    /// <summary>Takes one event; false when it is a duplicate and was skipped.</summary>
-    public async ValueTask<bool> AddAsync(EnrichedEvent e, CancellationToken ct)
+    /// <summary>Events skipped because their id was in the lake or earlier in the load; final after <see cref="CompleteAsync"/>.</summary>
+    public long Duplicates => Interlocked.Read(ref _duplicates);
+
+    /// <summary>Takes one event; duplicates are dropped when its day is encoded.</summary>
+    public async ValueTask AddAsync(EnrichedEvent e, CancellationToken ct)
     {
-        var partition = GetPartition(e.EventDate);
-        var key = EventKeys.Of(e.EventId);
-        if (!partition.Keys.Add(key))
-        {
-            Duplicates++;
-            return false;
-        }
-        var length = SpilledEventRow.Write(e, key, ref _row, 0);
+        if (!_partitions.TryGetValue(e.EventDate, out var partition))
+            _partitions.Add(e.EventDate, partition = new Partition(_lake.EventPartition(e.EventDate)));
+        var length = SpilledEventRow.Write(e, EventKeys.Of(e.EventId), ref _row, 0);
         var spill = partition.Spill ??= OpenSpill();
         spill.Append(_row.AsSpan(0, length));
-        Written++;
+        _taken++;
         if (spill.Rows >= _rowGroupSize || spill.Bytes >= MaxRowGroupBytes)
-            await EncodeAsync(partition, ct).ConfigureAwait(false);
-        return true;
+            await EncodeAsync(partition, last: false, ct).ConfigureAwait(false);
     }
 
     /// <summary>Writes what is spilled, closes the files and moves them into the lake. Returns the files published.</summary>
@@ -76,7 +75,7 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
     {
         // Largest first: the long encodes start early and the small ones fill the gaps at the end.
         foreach (var partition in _partitions.Values.Where(p => p.Spill is not null).OrderByDescending(p => p.Spill!.Bytes).ToList())
-            await EncodeAsync(partition, ct).ConfigureAwait(false);
+            await EncodeAsync(partition, last: true, ct).ConfigureAwait(false);
         await Task.WhenAll(_inFlight).ConfigureAwait(false);
         _inFlight.Clear();
         var published = new List<string>();
@@ -85,9 +84,8 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
             await partition.CloseAsync().ConfigureAwait(false);
             if (partition.StagingPath is null)
                 continue;
-            var dir = _lake.EventPartition(date);
-            Directory.CreateDirectory(dir);
-            var target = Path.Combine(dir, Path.GetFileName(partition.StagingPath));
+            Directory.CreateDirectory(partition.Directory);
+            var target = Path.Combine(partition.Directory, Path.GetFileName(partition.StagingPath));
             File.Move(partition.StagingPath, target);
             published.Add(target);
         }
@@ -116,16 +114,6 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
         _encoders.Dispose();
     }
 
-    private Partition GetPartition(DateOnly date)
-    {
-        if (!_partitions.TryGetValue(date, out var partition))
-        {
-            partition = new Partition(ExistingKeys.Load(_lake.EventPartition(date)));
-            _partitions.Add(date, partition);
-        }
-        return partition;
-    }
-
     private SpillFile OpenSpill()
     {
         Directory.CreateDirectory(_stagingDir);
@@ -133,7 +121,7 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
     }
 
     /// <summary>Seals the partition's spill file and queues it to become the partition's next row group.</summary>
-    private async Task EncodeAsync(Partition partition, CancellationToken ct)
+    private async Task EncodeAsync(Partition partition, bool last, CancellationToken ct)
     {
         var spill = partition.Spill!;
         partition.Spill = null;
@@ -147,22 +135,25 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
         {
             await previous.ConfigureAwait(false);
             await _encoders.WaitAsync(ct).ConfigureAwait(false);
-            var bytes = ArrayPool<byte>.Shared.Rent((int)spill.Bytes);
             var columns = _columnBuffers.TryTake(out var reused) ? reused : new EventColumns();
             try
             {
-                using (var file = new FileStream(spill.Path, FileMode.Open, FileAccess.Read, FileShare.None, 1, FileOptions.SequentialScan))
-                    file.ReadExactly(bytes, 0, (int)spill.Bytes);
+                // The day's encodes run one after another, so its key set is never shared between threads.
+                partition.Keys ??= ExistingKeys.Load(partition.Directory);
+                Interlocked.Add(ref _duplicates, columns.AddSpillFile(spill.Path, partition.Keys));
                 File.Delete(spill.Path);
-                columns.AddSpilled(bytes.AsSpan(0, (int)spill.Bytes));
-                var writer = partition.Writer ??= await OpenAsync(partition, ct).ConfigureAwait(false);
-                await columns.WriteRowGroupAsync(writer, ct).ConfigureAwait(false);
+                if (columns.Count > 0)
+                {
+                    var writer = partition.Writer ??= await OpenAsync(partition, ct).ConfigureAwait(false);
+                    await columns.WriteRowGroupAsync(writer, ct).ConfigureAwait(false);
+                }
+                if (last)
+                    partition.Keys = null;
             }
             finally
             {
                 columns.Clear();
                 _columnBuffers.Add(columns);
-                ArrayPool<byte>.Shared.Return(bytes);
                 _encoders.Release();
             }
         }, ct);
@@ -195,10 +186,12 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
         public void Dispose() => _stream.Dispose();
     }
 
-    private sealed class Partition(HashSet<long> keys)
+    private sealed class Partition(string directory)
     {
-        public HashSet<long> Keys { get; } = keys;
+        public string Directory { get; } = directory;
         public SpillFile? Spill { get; set; }
+        /// <summary>Event keys of the day, in the lake and written so far; loaded by the first encode.</summary>
+        public HashSet<long>? Keys { get; set; }
         public Task LastWrite { get; set; } = Task.CompletedTask;
         public string? StagingPath { get; set; }
         public FileStream? Stream { get; set; }

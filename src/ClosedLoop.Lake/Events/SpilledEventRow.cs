@@ -6,7 +6,7 @@ namespace ClosedLoop.Lake.Events;
 
 /// <summary>
 /// One enriched event as the bytes of a day partition's spill file (see <see cref="PartitionedEventWriter"/>):
-/// the event key, the two timestamps as ticks, a flags byte, the revenue when present, then every string
+/// the row's length (so a file can be read back in blocks), the event key, the two timestamps as ticks, a flags byte, the revenue when present, then every string
 /// column of <see cref="EventColumns"/> in schema order as a varint of (UTF-8 length + 1), 0 for null, and its bytes.
 /// The format lives only as long as one load; it has no version because nothing else reads it.
 /// </summary>
@@ -26,7 +26,9 @@ internal static class SpilledEventRow
     /// <summary>Appends the row to <paramref name="buffer"/> from <paramref name="offset"/> on (growing it); returns the new end.</summary>
     public static int Write(EnrichedEvent e, long eventKey, ref byte[] buffer, int offset)
     {
-        Ensure(ref buffer, offset, 3 * sizeof(long) + 1 + sizeof(double));
+        var start = offset;
+        Ensure(ref buffer, offset, sizeof(int) + 3 * sizeof(long) + 1 + sizeof(double));
+        offset += sizeof(int);
         var span = buffer.AsSpan(offset);
         BinaryPrimitives.WriteInt64LittleEndian(span, eventKey);
         BinaryPrimitives.WriteInt64LittleEndian(span[8..], e.Timestamp.Ticks);
@@ -41,7 +43,23 @@ internal static class SpilledEventRow
         }
         foreach (var value in StringValues)
             offset = WriteString(value(e), ref buffer, offset);
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(start), offset - start - sizeof(int));
         return offset;
+    }
+
+    /// <summary>The first whole row at the start of <paramref name="data"/>; false when the data ends inside it.</summary>
+    public static bool TryGetRow(ReadOnlySpan<byte> data, out ReadOnlySpan<byte> row, out int consumed)
+    {
+        row = default;
+        consumed = 0;
+        if (data.Length < sizeof(int))
+            return false;
+        var length = BinaryPrimitives.ReadInt32LittleEndian(data);
+        if (data.Length < sizeof(int) + length)
+            return false;
+        row = data.Slice(sizeof(int), length);
+        consumed = sizeof(int) + length;
+        return true;
     }
 
     private static int WriteString(string? value, ref byte[] buffer, int offset)
@@ -70,17 +88,15 @@ internal static class SpilledEventRow
             Array.Resize(ref buffer, Math.Max(buffer.Length * 2, offset + needed));
     }
 
-    /// <summary>Reads rows back, field by field, in the order <see cref="Write"/> wrote them.</summary>
-    public ref struct Reader(ReadOnlySpan<byte> data)
+    /// <summary>Reads one row back (from <see cref="TryGetRow"/>), field by field, in the order <see cref="Write"/> wrote them.</summary>
+    public ref struct Reader(ReadOnlySpan<byte> row)
     {
-        private readonly ReadOnlySpan<byte> _data = data;
+        private readonly ReadOnlySpan<byte> _data = row;
         private int _position;
-
-        public readonly bool AtEnd => _position >= _data.Length;
 
         public void ReadFixed(out long eventKey, out DateTime timestamp, out DateTime receivedAt, out bool referralExcluded, out bool timestampClamped, out double? revenue)
         {
-            var span = _data[_position..];
+            var span = _data;
             eventKey = BinaryPrimitives.ReadInt64LittleEndian(span);
             timestamp = new DateTime(BinaryPrimitives.ReadInt64LittleEndian(span[8..]), DateTimeKind.Utc);
             receivedAt = new DateTime(BinaryPrimitives.ReadInt64LittleEndian(span[16..]), DateTimeKind.Utc);

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Text;
-using ClosedLoop.Core.Enrichment;
 using Parquet;
 using Parquet.Schema;
 
@@ -8,8 +6,7 @@ namespace ClosedLoop.Lake.Events;
 
 /// <summary>
 /// A string column buffered as UTF-8 bytes in one growing array instead of one .NET string per row.
-/// Strings are made only while the column is being written, and die young; columns with few distinct values
-/// take them from a <see cref="StringPool"/> so each value is one object.
+/// Buffers are kept for the next row group.
 /// </summary>
 internal sealed class Utf8Column
 {
@@ -53,21 +50,45 @@ internal sealed class Utf8Column
         _used = 0;
     }
 
-    public async Task WriteAsync(ParquetRowGroupWriter group, DataField<string> field, StringPool? pool)
+    /// <summary>
+    /// Writes the column. Values go to Parquet.Net as slices of one decoded char buffer, with definition levels
+    /// for nulls, so writing a row group allocates no string per value; 2.7M short-lived strings per row group
+    /// were what let the GC heap grow past a gigabyte.
+    /// </summary>
+    public async Task WriteAsync(ParquetRowGroupWriter group, DataField<string> field, WriteBuffers buffers, CancellationToken ct)
     {
-        var values = ArrayPool<string?>.Shared.Rent(Count);
-        try
+        var chars = EnsureLength(ref buffers.Chars, Encoding.UTF8.GetMaxCharCount(_used));
+        var values = EnsureLength(ref buffers.Values, Count);
+        var levels = EnsureLength(ref buffers.Levels, Count);
+        int used = 0, present = 0;
+        for (var i = 0; i < Count; i++)
         {
-            for (var i = 0; i < Count; i++)
+            if (_lengths[i] < 0)
             {
-                var bytes = _bytes.AsSpan(_offsets[i], Math.Max(0, _lengths[i]));
-                values[i] = _lengths[i] < 0 ? null : pool is not null ? pool.Intern(bytes) : Encoding.UTF8.GetString(bytes);
+                levels[i] = 0;
+                continue;
             }
-            await group.WriteAsync(field, new ArraySegment<string?>(values, 0, Count)!).ConfigureAwait(false);
+            levels[i] = 1;
+            var length = Encoding.UTF8.GetChars(_bytes.AsSpan(_offsets[i], _lengths[i]), chars.AsSpan(used));
+            values[present++] = chars.AsMemory(used, length);
+            used += length;
         }
-        finally
-        {
-            ArrayPool<string?>.Shared.Return(values, clearArray: true);
-        }
+        ReadOnlyMemory<int>? definitionLevels = field.IsNullable ? levels.AsMemory(0, Count) : null;
+        await group.WriteAllPartsAsync<ReadOnlyMemory<char>>(field, values.AsMemory(0, present), definitionLevels, null, ct).ConfigureAwait(false);
+    }
+
+    private static T[] EnsureLength<T>(ref T[] array, int length)
+    {
+        if (array.Length < length)
+            array = new T[Math.Max(length, array.Length * 2)];
+        return array;
+    }
+
+    /// <summary>What writing a column needs for a moment; one set serves all the columns of a row group in turn.</summary>
+    public sealed class WriteBuffers
+    {
+        public char[] Chars = [];
+        public ReadOnlyMemory<char>[] Values = [];
+        public int[] Levels = [];
     }
 }

@@ -28,6 +28,16 @@ public sealed class LoadEventsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_memory_limit_that_is_not_a_size_is_a_user_error_naming_the_value()
+    {
+        var result = await CliRunner.RunAsync("load", "events", TestLake.Sample("small/events.ndjson"), "--memory-limit", "lots", "--lake", _lake.Layout.Root);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("'lots' is not a size", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_lake.Layout.Events));
+    }
+
+    [Fact]
     public async Task No_file_argument_is_bad_usage()
     {
         var result = await CliRunner.RunAsync("load", "events", "--lake", _lake.Layout.Root);

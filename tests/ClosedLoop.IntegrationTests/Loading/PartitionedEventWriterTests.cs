@@ -35,14 +35,15 @@ public sealed class PartitionedEventWriterTests : IDisposable
         await using (var writer = new PartitionedEventWriter(_lake.Layout, rowGroupSize: 1000))
         {
             foreach (var e in events)
-                Assert.True(await writer.AddAsync(e, CancellationToken.None));
-            Assert.False(await writer.AddAsync(events[17], CancellationToken.None));
+                await writer.AddAsync(e, CancellationToken.None);
+            await writer.AddAsync(events[17], CancellationToken.None);
             var files = await writer.CompleteAsync(CancellationToken.None);
             Assert.Equal(2, files.Count);
             Assert.Equal(1, writer.Duplicates);
+            Assert.Equal(2500, writer.Written);
         }
 
-        // Each day got 1,250 rows in alternation with the other day: one row group of 1,000 and one of 250, in order.
+        // Each day got 1,250 rows (plus one duplicate) in alternation with the other day: one row group of 1,000 and one of 250.
         var groups = _lake.Query($"select distinct file_name, row_group_id, row_group_num_rows from parquet_metadata('{_lake.EventsGlob}') order by 1, 2");
         Assert.Equal(["1000", "250", "1000", "250"], groups.Select(g => g[2]));
         Assert.Empty(Directory.EnumerateFiles(_lake.Layout.Staging, "*", SearchOption.AllDirectories));
