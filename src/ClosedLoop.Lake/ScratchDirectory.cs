@@ -20,4 +20,54 @@ internal static class ScratchDirectory
             // As above.
         }
     }
+
+    /// <summary>
+    /// Removes what a killed run left in <c>lake/_staging</c>: entries nothing has written for <paramref name="age"/>.
+    /// A running load, stitch or recompute touches its own entries all the time, so only orphans are that old.
+    /// </summary>
+    public static int RemoveStale(LakeLayout lake, TimeSpan age, DateTime nowUtc)
+    {
+        if (!Directory.Exists(lake.Staging))
+            return 0;
+        var removed = 0;
+        foreach (var entry in new DirectoryInfo(lake.Staging).EnumerateFileSystemInfos())
+        {
+            if (nowUtc - LastWrite(entry) < age)
+                continue;
+            if (entry is DirectoryInfo)
+                TryDelete(entry.FullName);
+            else
+                TryDeleteFile(entry.FullName);
+            removed++;
+        }
+        return removed;
+    }
+
+    /// <summary>The newest write time of an entry and, for a directory, of anything directly in it.</summary>
+    private static DateTime LastWrite(FileSystemInfo entry)
+    {
+        var last = entry.LastWriteTimeUtc;
+        if (entry is DirectoryInfo dir)
+        {
+            foreach (var child in dir.EnumerateFileSystemInfos())
+                last = child.LastWriteTimeUtc > last ? child.LastWriteTimeUtc : last;
+        }
+        return last;
+    }
+
+    private static void TryDeleteFile(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // As for directories: a later run tries again.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // As above.
+        }
+    }
 }

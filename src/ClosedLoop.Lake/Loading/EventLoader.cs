@@ -23,6 +23,7 @@ public readonly record struct LoadProgress(string File, long BytesDone, long Byt
 public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
 {
     private const int RejectFlushThreshold = 10_000;
+    private static readonly TimeSpan StaleStagingAge = TimeSpan.FromHours(24);
 
     /// <summary>Parser workers; the framer and the writer take little CPU between them.</summary>
     public int Workers { get; init; } = Math.Max(1, Environment.ProcessorCount);
@@ -45,6 +46,8 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
     private async Task<LoadSummary> LoadCoreAsync(IReadOnlyList<string> inputs, IProgress<LoadProgress>? progress, CancellationToken ct)
     {
         var receivedAt = DateTime.UtcNow;
+        // A killed load leaves its spill files behind (gigabytes for a large file); the next load clears them.
+        ScratchDirectory.RemoveStale(lake, StaleStagingAge, receivedAt);
         await using var writer = new PartitionedEventWriter(lake);
         var rejects = new List<RejectRecord>();
         long read = 0, rejected = 0;

@@ -168,5 +168,26 @@ public sealed class EventLoaderTests : IDisposable
         Assert.Equal(Columns(_lake.Layout), empty);
     }
 
+    [Fact]
+    public async Task A_load_clears_what_a_killed_run_left_in_staging_a_day_ago_but_not_fresh_entries()
+    {
+        var orphan = Path.Combine(_lake.Layout.Staging, "events-killed");
+        Directory.CreateDirectory(orphan);
+        var spill = Path.Combine(orphan, "spill-1.bin");
+        File.WriteAllBytes(spill, new byte[1024]);
+        var dayAgo = DateTime.UtcNow.AddHours(-25);
+        File.SetLastWriteTimeUtc(spill, dayAgo);
+        Directory.SetLastWriteTimeUtc(orphan, dayAgo);
+        var running = Path.Combine(_lake.Layout.Staging, "events-running");
+        Directory.CreateDirectory(running);
+        File.WriteAllBytes(Path.Combine(running, "spill-2.bin"), new byte[16]);
+
+        await Loader().LoadAsync([_lake.WriteFile("one.ndjson", Event("e1") + "\n")]);
+
+        Assert.False(Directory.Exists(orphan));
+        Assert.True(File.Exists(Path.Combine(running, "spill-2.bin")));
+        Assert.Equal(1, _lake.Scalar($"select count(*) from read_parquet('{_lake.EventsGlob}')"));
+    }
+
     public void Dispose() => _lake.Dispose();
 }
