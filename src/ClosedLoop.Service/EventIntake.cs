@@ -13,7 +13,8 @@ internal sealed class IntakeResult
 {
     /// <summary>Set when the body as a whole is unusable (malformed JSON, not UTF-8): the answer is 400.</summary>
     public string? BodyError { get; init; }
-    public List<RawEvent> Accepted { get; } = [];
+    /// <summary>The accepted events, enriched: what the write-ahead log stores and the lake receives.</summary>
+    public List<EnrichedEvent> Accepted { get; } = [];
     public List<RejectedEvent> Rejected { get; } = [];
     public List<RejectRecord> Rejects { get; } = [];
 }
@@ -95,10 +96,10 @@ internal sealed class EventIntake(EventEnricher enricher)
         // The collector's receive time, as Segment stamps it; an archive's own receivedAt is kept.
         ev.ReceivedAt ??= receivedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         var outcome = enricher.Enrich(ev, receivedAt);
-        if (outcome.RejectReason is { } reason)
-            Reject(result, index, line, endpoint, raw, reason);
+        if (outcome.Event is { } enriched)
+            result.Accepted.Add(enriched);
         else
-            result.Accepted.Add(ev);
+            Reject(result, index, line, endpoint, raw, outcome.RejectReason!);
     }
 
     private static void Reject(IntakeResult result, int index, long line, string endpoint, ReadOnlySpan<byte> raw, string reason)

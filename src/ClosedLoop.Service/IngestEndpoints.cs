@@ -51,8 +51,7 @@ internal sealed class IngestEndpoints(IngestOptions options, LakeLayout lake, Ev
 
         if (result.Accepted.Count > 0)
         {
-            var batch = new WalBatch { ReceivedAt = receivedAt, Events = result.Accepted };
-            await committer.AppendAsync(batch.Serialize()).ConfigureAwait(false);
+            await committer.AppendAsync(WalRecord.Serialize(result.Accepted)).ConfigureAwait(false);
             metrics.Accepted(result.Accepted.Count);
         }
         if (result.Rejects.Count > 0)

@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Net;
+using System.Text;
+using ClosedLoop.Service.Wal;
 
 namespace ClosedLoop.ServiceTests;
 
@@ -38,6 +41,33 @@ public sealed class DurabilityTests : IAsyncLifetime
         await _harness.StartAsync();
         await _harness.StopAsync();
         Assert.Equal((3, 3), _harness.EventCounts());
+        Assert.Empty(Directory.GetFiles(_harness.WalDirectory));
+    }
+
+    [Fact]
+    public async Task A_log_written_by_an_earlier_version_as_json_is_replayed_with_its_events_enriched()
+    {
+        // Before the log held enriched rows, a record was the request's raw events as JSON with the receive time.
+        var at = DateTime.UtcNow.AddHours(-1).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        var legacy = $$"""
+            {"ReceivedAt":"{{at}}","Events":[
+              {"EventId":"old-1","Timestamp":"{{at}}","Type":"page","AnonymousId":"c-old","Url":"https://acme.example/?utm_source=google&utm_medium=cpc"},
+              {"EventId":"old-2","Timestamp":"{{at}}","Type":"track","EventName":"Signed Up","AnonymousId":"c-old"}]}
+            """;
+        Directory.CreateDirectory(_harness.WalDirectory);
+        using (var log = new WriteAheadLog(_harness.WalDirectory, 64 << 20))
+        {
+            log.Append(Encoding.UTF8.GetBytes(legacy));
+            log.Sync();
+        }
+
+        await _harness.StartAsync();
+        await _harness.StopAsync();
+
+        Assert.Equal((2, 2), _harness.EventCounts());
+        var old = ServiceHarness.Query($"select event_id, channel, source, event from read_parquet('{_harness.EventsGlob}') order by event_id");
+        Assert.Equal(new[] { "old-1", "Paid Search", "google", null }, old[0]);
+        Assert.Equal(new[] { "old-2", "Direct", "(direct)", "Signed Up" }, old[1]);
         Assert.Empty(Directory.GetFiles(_harness.WalDirectory));
     }
 

@@ -58,11 +58,39 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
     public long Duplicates => Interlocked.Read(ref _duplicates);
 
     /// <summary>Takes one event; duplicates are dropped when its day is encoded.</summary>
-    public async ValueTask AddAsync(EnrichedEvent e, CancellationToken ct)
+    public ValueTask AddAsync(EnrichedEvent e, CancellationToken ct)
     {
-        if (!_partitions.TryGetValue(e.EventDate, out var partition))
-            _partitions.Add(e.EventDate, partition = new Partition(_lake.EventPartition(e.EventDate)));
         var length = SpilledEventRow.Write(e, EventKeys.Of(e.EventId), ref _row, 0);
+        return AppendRowAsync(e.EventDate, length, ct);
+    }
+
+    /// <summary>Takes rows already in the spill format, each with its length prefix (a write-ahead log record).</summary>
+    public async ValueTask AddSpilledAsync(ReadOnlyMemory<byte> rows, CancellationToken ct)
+    {
+        var offset = 0;
+        while (offset < rows.Length)
+        {
+            var (date, length) = CopyRow(rows.Span[offset..]);
+            offset += length;
+            await AppendRowAsync(date, length, ct).ConfigureAwait(false);
+        }
+    }
+
+    private (DateOnly Date, int Length) CopyRow(ReadOnlySpan<byte> rows)
+    {
+        if (!SpilledEventRow.TryGetRow(rows, out var row, out var length))
+            throw new InvalidDataException("spilled rows end inside a row");
+        if (_row.Length < length)
+            _row = new byte[Math.Max(length, _row.Length * 2)];
+        rows[..length].CopyTo(_row);
+        return (SpilledEventRow.EventDate(row), length);
+    }
+
+    /// <summary>Appends the row in <see cref="_row"/> to its day's spill file, and encodes the file once it is a row group's worth.</summary>
+    private async ValueTask AppendRowAsync(DateOnly date, int length, CancellationToken ct)
+    {
+        if (!_partitions.TryGetValue(date, out var partition))
+            _partitions.Add(date, partition = new Partition(_lake.EventPartition(date)));
         var spill = partition.Spill ??= OpenSpill();
         spill.Append(_row.AsSpan(0, length));
         _taken++;

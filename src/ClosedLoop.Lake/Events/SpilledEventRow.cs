@@ -8,7 +8,8 @@ namespace ClosedLoop.Lake.Events;
 /// One enriched event as the bytes of a day partition's spill file (see <see cref="PartitionedEventWriter"/>):
 /// the row's length (so a file can be read back in blocks), the event key, the two timestamps as ticks, a flags byte, the revenue when present, then every string
 /// column of <see cref="EventColumns"/> in schema order as a varint of (UTF-8 length + 1), 0 for null, and its bytes.
-/// The format lives only as long as one load; it has no version because nothing else reads it.
+/// The ingest service's write-ahead log stores accepted events in this format too (behind a format byte, see
+/// <c>WalRecord</c>), so a change to the layout needs a new format byte there while old logs may still be replayed.
 /// </summary>
 internal static class SpilledEventRow
 {
@@ -46,6 +47,10 @@ internal static class SpilledEventRow
         BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(start), offset - start - sizeof(int));
         return offset;
     }
+
+    /// <summary>The day partition of a row (from <see cref="TryGetRow"/>): the UTC date of its timestamp.</summary>
+    public static DateOnly EventDate(ReadOnlySpan<byte> row) =>
+        DateOnly.FromDateTime(new DateTime(BinaryPrimitives.ReadInt64LittleEndian(row[8..]), DateTimeKind.Utc));
 
     /// <summary>The first whole row at the start of <paramref name="data"/>; false when the data ends inside it.</summary>
     public static bool TryGetRow(ReadOnlySpan<byte> data, out ReadOnlySpan<byte> row, out int consumed)

@@ -72,15 +72,7 @@ public sealed class WalFlusher
                 foreach (var segment in segments)
                 {
                     foreach (var record in WriteAheadLog.ReadRecords(segment.Path))
-                    {
-                        var batch = WalBatch.Deserialize(record);
-                        foreach (var raw in batch.Events)
-                        {
-                            // Validated before the 200; a reject here can only come from a changed enricher, and was already reported.
-                            if (_enricher.Enrich(raw, batch.ReceivedAt).Event is { } enriched)
-                                await writer.AddAsync(enriched, ct).ConfigureAwait(false);
-                        }
-                    }
+                        await WalRecord.AddToAsync(record, writer, _enricher, ct).ConfigureAwait(false);
                 }
                 files = await writer.CompleteAsync(ct).ConfigureAwait(false);
                 written = writer.Written;
