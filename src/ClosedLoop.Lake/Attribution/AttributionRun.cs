@@ -103,9 +103,14 @@ public sealed class AttributionRun : IDisposable
             foreach (var type in Types)
                 DataDrivenWeights.Solve(db, _request, type);
         }
-        db.Execute("CREATE TEMP TABLE run_credits AS " + CreditsSql());
-        if (_increment is not null)
-            AddPreviousCredits(db, _increment.PreviousVersion);
+        if (_increment is null)
+            db.Execute("CREATE TEMP TABLE run_credits AS " + CreditsSql());
+        else
+        {
+            // Streamed into the credits files once, not materialized: most rows are the previous version's.
+            db.Execute("CREATE TEMP TABLE new_credits AS " + CreditsSql());
+            db.Execute("CREATE TEMP VIEW run_credits AS " + PreviousCreditsSql(_increment.PreviousVersion));
+        }
         CreditsStore.Replace(db, lake, Types, _request.Dimension, _request.Models);
         if (_stateDirectory is not null)
             DataDrivenWeights.SavePaths(db, _stateDirectory);
@@ -116,7 +121,7 @@ public sealed class AttributionRun : IDisposable
     /// they were; data-driven ones are credited again under this run's weights (which every new path moves), from the
     /// touches their linear credits list (every touch of a path has a linear credit).
     /// </summary>
-    private void AddPreviousCredits(LakeDatabase db, string previousVersion)
+    private string PreviousCreditsSql(string previousVersion)
     {
         var previous = $"read_parquet({LakeDatabase.Literal(Path.Combine(previousVersion, "credits", "*.parquet").Replace('\\', '/'))})";
         var dimension = LakeDatabase.Literal(_request.Dimension);
@@ -124,21 +129,23 @@ public sealed class AttributionRun : IDisposable
         var dataDriven = _request.Models.Where(m => AttributionModels.DataDriven.Contains(m)).ToList();
         var dataDrivenList = dataDriven.Count == 0 ? "NULL" : string.Join(", ", dataDriven.Select(LakeDatabase.Literal));
         const string Kept = "o.person_id IS NOT NULL AND o.person_id NOT IN (SELECT person_id FROM previous_persons)";
-        db.Execute($"""
-            INSERT INTO run_credits
+        var kept = $"""
+            SELECT * FROM new_credits
+            UNION ALL
             SELECT o.model, o.conversion_id, o.conversion_type, o.person_id, o.touchpoint_id, o.touch_timestamp, o.converted_at, o.dimension_value, o.credit, o.revenue
             FROM {previous} o
             WHERE o.dimension = {dimension} AND {Kept} AND o.model IN ({models})
               AND NOT (o.model IN ({dataDrivenList}) AND o.touchpoint_id IS NOT NULL)
-            """);
+            """;
         if (dataDriven.Count == 0)
-            return;
+            return kept;
         if (!_request.Models.Contains("linear"))
             throw new InvalidOperationException("an incremental run re-credits data-driven models from the linear credits, so it needs the linear model too");
         var modelRows = string.Join(", ", dataDriven.Select(m => $"({LakeDatabase.Literal(m)})"));
-        db.Execute($"""
-            INSERT INTO run_credits
-            WITH touches AS (
+        return kept + $"""
+
+            UNION ALL
+            (WITH touches AS (
                 SELECT o.conversion_id, o.conversion_type, o.person_id, o.touchpoint_id, o.touch_timestamp AS touched_at, o.converted_at, o.dimension_value
                 FROM {previous} o
                 WHERE o.model = 'linear' AND o.dimension = {dimension} AND o.touchpoint_id IS NOT NULL AND {Kept}),
@@ -155,8 +162,8 @@ public sealed class AttributionRun : IDisposable
                 LEFT JOIN model_weights w ON w.model = m.model AND w.conversion_type = s.conversion_type AND w.dimension_value = s.dimension_value)
             SELECT model, conversion_id, conversion_type, person_id, touchpoint_id, touched_at, converted_at, dimension_value, credit, credit * revenue
             FROM (SELECT *, {DataDrivenWeights.CreditSql} AS credit FROM weighted)
-            WHERE credit > 0
-            """);
+            WHERE credit > 0)
+            """;
     }
 
     /// <summary>The conversion types of the run: one, a comma-separated list, or <c>all</c> in the lake.</summary>

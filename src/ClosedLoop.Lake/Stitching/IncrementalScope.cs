@@ -66,19 +66,23 @@ public sealed class IncrementalScope(string previousVersion, string touchedFile,
                 """))
             {
             }
+            // The stitch reads a few columns of each event; the wide ones (properties, user agent, URLs) stay on disk.
             db.Execute($"""
                 CREATE OR REPLACE TEMP TABLE scoped_events AS
-                SELECT * FROM lake_events
+                SELECT * EXCLUDE (properties, user_agent, ip, url, referrer, warnings, received_at, click_id_type, page_host, timestamp_clamped)
+                FROM lake_events
                 WHERE {InScope("anonymous_id", "anonymous_id")} OR {InScope("user_id", "user_id")} OR {InScope("email", "email")}
                    OR (type = 'alias' AND ({InScope("anonymous_id", "previous_id")} OR {InScope("user_id", "previous_id")}))
                 """);
-            // Every identifier on a scoped event must be in the scope, or the restricted graph would miss a link.
+            // Every identifier on a scoped event must be in the scope, or the restricted graph would miss a link. An alias's
+            // previous id names a cookie when the lake has events of that cookie, else a user id (as the stitch decides).
             if (!Grow(db, """
                 SELECT 'anonymous_id', anonymous_id FROM scoped_events WHERE anonymous_id IS NOT NULL
                 UNION ALL SELECT 'user_id', user_id FROM scoped_events WHERE user_id IS NOT NULL
                 UNION ALL SELECT 'email', email FROM scoped_events WHERE email IS NOT NULL
                 UNION ALL SELECT 'anonymous_id', previous_id FROM scoped_events WHERE type = 'alias' AND previous_id IS NOT NULL
                 UNION ALL SELECT 'user_id', previous_id FROM scoped_events WHERE type = 'alias' AND previous_id IS NOT NULL
+                    AND previous_id NOT IN (SELECT anonymous_id FROM scoped_events WHERE anonymous_id IS NOT NULL)
                 """))
             {
                 break;
