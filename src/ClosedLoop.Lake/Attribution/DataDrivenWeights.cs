@@ -67,6 +67,8 @@ public static class DataDrivenWeights
             db.Execute($"INSERT INTO conversion_paths SELECT o.* FROM {Saved("conversion_paths")} o ANTI JOIN previous_persons x ON x.person_id = o.person_id");
             db.Execute($"INSERT INTO person_paths SELECT o.* FROM {Saved("person_paths")} o ANTI JOIN previous_persons x ON x.person_id = o.person_id");
         }
+        // Persons per distinct path, counted once; each type then only subtracts its converters' paths.
+        db.Execute("CREATE TEMP TABLE person_path_counts AS SELECT path, value_set, count(*) AS persons FROM person_paths GROUP BY path, value_set");
         // Who converted, per type: their whole path is not a non-converting one. An incremental run's conv holds only the
         // recomputed persons' conversions, so it asks the (merged) conversions table.
         db.Execute($"""
@@ -90,12 +92,16 @@ public static class DataDrivenWeights
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(request);
         var type = LakeDatabase.Literal(conversionType);
+        // Counts per distinct path: converting paths of this type, and every person's path less those of its converters.
         db.Execute($"""
             CREATE OR REPLACE TEMP TABLE model_paths AS
-            SELECT path, value_set, 1 AS converted FROM conversion_paths WHERE conversion_type = {type}
+            SELECT path, value_set, count(*) AS converted, 0 AS not_converted FROM conversion_paths WHERE conversion_type = {type} GROUP BY path, value_set
             UNION ALL
-            SELECT p.path, p.value_set, 0 FROM person_paths p
-            ANTI JOIN (SELECT person_id FROM converters WHERE conversion_type = {type}) c ON c.person_id = p.person_id
+            SELECT path, value_set, 0, persons FROM person_path_counts
+            UNION ALL
+            SELECT p.path, p.value_set, 0, -count(*) FROM person_paths p
+            SEMI JOIN (SELECT person_id FROM converters WHERE conversion_type = {type}) c ON c.person_id = p.person_id
+            GROUP BY p.path, p.value_set
             """);
 
         foreach (var model in request.Models.Where(m => AttributionModels.DataDriven.Contains(m)))
@@ -113,7 +119,10 @@ public static class DataDrivenWeights
     private static ChannelWeights Markov(LakeDatabase db, AttributionRequest request)
     {
         var paths = new List<ChannelPath>();
-        using (var reader = db.ExecuteReader("SELECT path, CAST(sum(converted) AS BIGINT), CAST(sum(1 - converted) AS BIGINT) FROM model_paths GROUP BY path"))
+        using (var reader = db.ExecuteReader("""
+            SELECT path, CAST(sum(converted) AS BIGINT), CAST(sum(not_converted) AS BIGINT) FROM model_paths
+            GROUP BY path HAVING sum(converted) + sum(not_converted) > 0
+            """))
         {
             while (reader.Read())
                 paths.Add(new ChannelPath(reader.GetString(0).Split(Separator), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture),
@@ -125,7 +134,10 @@ public static class DataDrivenWeights
     private static ChannelWeights Shapley(LakeDatabase db)
     {
         var sets = new List<ChannelSetCount>();
-        using (var reader = db.ExecuteReader("SELECT value_set, count(*), CAST(sum(converted) AS BIGINT) FROM model_paths GROUP BY value_set"))
+        using (var reader = db.ExecuteReader("""
+            SELECT value_set, CAST(sum(converted + not_converted) AS BIGINT), CAST(sum(converted) AS BIGINT) FROM model_paths
+            GROUP BY value_set HAVING sum(converted + not_converted) > 0
+            """))
         {
             while (reader.Read())
                 sets.Add(new ChannelSetCount(reader.GetString(0).Split(Separator), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture),
