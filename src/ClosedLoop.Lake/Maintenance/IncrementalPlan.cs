@@ -134,7 +134,8 @@ internal sealed class IncrementalPlan
 
     /// <summary>
     /// Contacts and deals rows that differ from the published snapshot (added, changed, or gone), and their emails
-    /// (a deal's own and its contact's, before and after) as touched identifiers. Returns the number of such rows.
+    /// (a deal's own and its contact's, before and after) as touched identifiers. Returns the number of contacts and
+    /// deals that changed.
     /// </summary>
     private static long TouchCrmChanges(LakeDatabase db, string previousState, string snapshots)
     {
@@ -158,7 +159,11 @@ internal sealed class IncrementalPlan
             UNION ALL SELECT 'email', c.email FROM changed_deals d JOIN {Snapshot(snapshots, "contacts.parquet")} c ON c.contact_id = d.contact_id WHERE c.email IS NOT NULL
             UNION ALL SELECT 'email', c.email FROM changed_deals d JOIN {Snapshot(previousState, "contacts.parquet")} c ON c.contact_id = d.contact_id WHERE c.email IS NOT NULL
             """);
-        return Count(db, "SELECT (SELECT count(*) FROM changed_contacts) + (SELECT count(*) FROM changed_deals)");
+        // A changed row is in both sides of the difference; count it once, by its key.
+        return Count(db, """
+            SELECT (SELECT count(DISTINCT coalesce(contact_id, 'email:' || email)) FROM changed_contacts)
+                 + (SELECT count(DISTINCT deal_id) FROM changed_deals)
+            """);
     }
 
     /// <summary>

@@ -154,6 +154,30 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_crm_update_without_new_events_recomputes_its_persons_as_a_full_run_does()
+    {
+        using var script = new JourneyScript();
+        script.Page("c1", 0, "https://acme.example/?utm_source=google&utm_medium=cpc").Form("c1", 1, "ann@corp.example")
+            .Page("c2", 30, "https://acme.example/?utm_source=newsletter&utm_medium=email").Form("c2", 31, "bob@corp.example");
+        await LoadNightsAsync(script, script.Lines.Count, "contact_id,email,lead_at\nc-1,ann@corp.example,2026-03-02T09:01:00Z\n");
+        // The next export: Ann reached MQL and opportunity, Bob became a contact, and a deal names an email no event carries.
+        await Ok(_lake.Layout, "load", "contacts", _lake.WriteFile("contacts-2.csv",
+            "contact_id,email,lead_at,mql_at,opportunity_at\nc-1,ann@corp.example,2026-03-02T09:01:00Z,2026-03-03T09:00:00Z,2026-03-04T09:00:00Z\n" +
+            "c-2,bob@corp.example,2026-03-02T09:31:00Z,,\n"));
+        await Ok(_lake.Layout, "load", "deals", _lake.WriteFile("deals.csv",
+            "deal_id,contact_id,email,closed_at,status,amount,currency\nd-1,c-1,,2026-03-05T09:00:00Z,won,1200,USD\nd-2,,nobody@else.example,2026-03-05T10:00:00Z,won,300,USD\n"));
+        var copy = CopyLake(_lake.Layout, "full-copy");
+
+        var result = await Run(_lake.Layout, "recompute");
+        await Ok(copy, "recompute", "--full");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("incremental: 0 new event files in 0 partitions, 4 changed CRM rows", result.Out, StringComparison.Ordinal);
+        Assert.Equal(1, LakeQueries.Count(_lake.Layout, "select count(*) from conversions where deal_id = 'd-2' and person_id is null"));
+        AssertSameTables(_lake.Layout, copy);
+    }
+
+    [Fact]
     public async Task A_run_with_nothing_new_publishes_nothing_and_says_up_to_date()
     {
         using var script = new JourneyScript();
