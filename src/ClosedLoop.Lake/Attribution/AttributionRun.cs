@@ -117,13 +117,14 @@ public sealed class AttributionRun : IDisposable
     }
 
     /// <summary>
-    /// An incremental run keeps the previous credits of persons it did not recompute. Their rule-based credits stay as
-    /// they were; data-driven ones are credited again under this run's weights (which every new path moves), from the
-    /// touches their linear credits list (every touch of a path has a linear credit).
+    /// An incremental run keeps the previous credits of persons it did not recompute, read from the recompute's own
+    /// files in the previous version's <c>_state/credits/</c> (attribute and report runs may have replaced the published
+    /// ones). Their rule-based credits stay as they were; data-driven ones are credited again under this run's weights
+    /// (which every new path moves), from the touches their linear credits list (every touch of a path has one).
     /// </summary>
     private string PreviousCreditsSql(string previousVersion)
     {
-        var previous = $"read_parquet({LakeDatabase.Literal(Path.Combine(previousVersion, "credits", "*.parquet").Replace('\\', '/'))})";
+        var previous = $"read_parquet({LakeDatabase.Literal(Path.Combine(previousVersion, "_state", "credits", "*.parquet").Replace('\\', '/'))})";
         var dimension = LakeDatabase.Literal(_request.Dimension);
         var models = string.Join(", ", _request.Models.Select(LakeDatabase.Literal));
         var dataDriven = _request.Models.Where(m => AttributionModels.DataDriven.Contains(m)).ToList();

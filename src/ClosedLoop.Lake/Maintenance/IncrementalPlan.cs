@@ -56,8 +56,10 @@ internal sealed class IncrementalPlan
             reason = "the published version has no input manifest (built by an older release or by 'stitch')";
         else if (manifest.Options != InputManifest.Describe(options))
             reason = "stitch or attribution settings changed";
-        else if (manifest.Credits.Count == 0 || !manifest.Credits.SequenceEqual(InputManifest.ListCredits(previous)))
-            reason = "the published credits are missing or were rewritten since (an attribute or report run)";
+        else if (manifest.Credits.Count == 0)
+            reason = "the published version has no credits (no conversions)";
+        else if (!manifest.Credits.SequenceEqual(InputManifest.ListCredits(state)))
+            reason = "the published version's saved credits are incomplete";
         else if (!new[] { "contacts.parquet", "deals.parquet", "person_paths.parquet", "conversion_paths.parquet" }.All(f => File.Exists(Path.Combine(state, f))))
             reason = "the published version's state files are incomplete";
         else

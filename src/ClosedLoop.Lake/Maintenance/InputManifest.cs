@@ -7,8 +7,8 @@ namespace ClosedLoop.Lake.Maintenance;
 /// <summary>
 /// What a published derived version was computed from, kept in its <c>_state/manifest.json</c>: the event files of
 /// each day partition (name and size), the CRM files, the stitch options, and the credits files the recompute
-/// wrote. The next recompute compares the lake with it to find what is new; anything it cannot explain (a file gone,
-/// options changed, credits rewritten by an <c>attribute</c> run) makes that run a full one.
+/// wrote (kept in <c>_state/credits/</c>). The next recompute compares the lake with it to find what is new; anything it cannot explain (a file gone,
+/// options changed) makes that run a full one.
 /// </summary>
 public sealed class InputManifest
 {
@@ -28,7 +28,10 @@ public sealed class InputManifest
     /// <summary>Contacts and deals files, as <c>KIND/NAME:SIZE</c>.</summary>
     public List<string> Crm { get; set; } = [];
 
-    /// <summary>The credits files the recompute wrote (<c>NAME:SIZE</c>); empty when it credited nothing.</summary>
+    /// <summary>
+    /// The credits files the recompute wrote (<c>NAME:SIZE</c>), kept in <c>_state/credits/</c> as links; empty when it
+    /// credited nothing.
+    /// </summary>
     public List<string> Credits { get; set; } = [];
 
     /// <summary>The state directory of a version: manifest, CRM snapshots and path aggregates; not a lake table.</summary>
@@ -93,10 +96,10 @@ public sealed class InputManifest
         return entries;
     }
 
-    /// <summary>The credits files of a version directory.</summary>
-    public static List<string> ListCredits(string versionDirectory)
+    /// <summary>The credits files under <paramref name="directory"/> (a version or its state directory).</summary>
+    public static List<string> ListCredits(string directory)
     {
-        var dir = Path.Combine(versionDirectory, "credits");
+        var dir = Path.Combine(directory, "credits");
         return Directory.Exists(dir) ? [.. Directory.GetFiles(dir, "*.parquet").Select(Entry).Order(StringComparer.Ordinal)] : [];
     }
 }

@@ -124,13 +124,21 @@ public sealed class Recompute(LakeLayout lake, StitchOptions stitchOptions)
             Directory.CreateDirectory(state);
             foreach (var file in Directory.GetFiles(snapshots))
                 File.Copy(file, Path.Combine(state, Path.GetFileName(file)), overwrite: true);
+            // The run's own credits, kept under a second name: attribute and report runs replace published credits files.
+            var credits = Path.Combine(version.VersionDirectory, "credits");
+            if (Directory.Exists(credits))
+            {
+                Directory.CreateDirectory(Path.Combine(state, "credits"));
+                foreach (var file in Directory.GetFiles(credits, "*.parquet"))
+                    HardLinks.LinkOrCopy(file, Path.Combine(state, "credits", Path.GetFileName(file)));
+            }
             new InputManifest
             {
                 Options = InputManifest.Describe(stitchOptions),
                 Events = new SortedDictionary<string, List<string>>(
                     events.ToDictionary(e => e.Key, e => e.Value.Select(InputManifest.Entry).ToList()), StringComparer.Ordinal),
                 Crm = crm,
-                Credits = InputManifest.ListCredits(version.VersionDirectory),
+                Credits = InputManifest.ListCredits(state),
             }.Save(version.VersionDirectory);
 
             version.Publish();

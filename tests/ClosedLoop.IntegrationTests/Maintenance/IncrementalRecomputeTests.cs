@@ -113,11 +113,13 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
             .Form("family-pc", 2, "ann@corp.example")
             .Page("family-pc", 24 * 60, "https://acme.example/?utm_source=google&utm_medium=cpc&utm_campaign=brand")
             .Page("elsewhere", 30, "https://acme.example/?utm_source=newsletter&utm_medium=email")
-            .Form("elsewhere", 31, "cleo@corp.example");
+            .Form("elsewhere", 35, "cleo@corp.example");
         var firstNight = script.Lines.Count;
         script.Page("family-pc", 3 * 24 * 60, "https://acme.example/?utm_source=bing&utm_medium=cpc")
             .Form("family-pc", 3 * 24 * 60 + 1, "bob@corp.example");
         await LoadNightsAsync(script, firstNight, "contact_id,email,lead_at\nc-1,ann@corp.example,2026-03-02T09:02:00Z\n");
+        // A report run in between replaces published credits files with other figures (a 1-minute lookback).
+        await Ok(_lake.Layout, "attribute", "--conversion", "all", "--model", "linear,markov", "--lookback", "1m");
         var copy = CopyLake(_lake.Layout, "full-copy");
         Assert.Single(PersonsOfCookie(_lake.Layout, "family-pc"));
 
