@@ -129,12 +129,14 @@ public sealed class AttributionRun : IDisposable
         var models = string.Join(", ", _request.Models.Select(LakeDatabase.Literal));
         var dataDriven = _request.Models.Where(m => AttributionModels.DataDriven.Contains(m)).ToList();
         var dataDrivenList = dataDriven.Count == 0 ? "NULL" : string.Join(", ", dataDriven.Select(LakeDatabase.Literal));
-        const string Kept = "o.person_id IS NOT NULL AND o.person_id NOT IN (SELECT person_id FROM previous_persons)";
+        // Rows of persons not recomputed (an anti join: NOT IN would also have to look for NULLs).
+        const string Kept = "o.person_id IS NOT NULL";
+        const string NotReplaced = "ANTI JOIN previous_persons x ON x.person_id = o.person_id";
         var kept = $"""
             SELECT * FROM new_credits
             UNION ALL
             SELECT o.model, o.conversion_id, o.conversion_type, o.person_id, o.touchpoint_id, o.touch_timestamp, o.converted_at, o.dimension_value, o.credit, o.revenue
-            FROM {previous} o
+            FROM {previous} o {NotReplaced}
             WHERE o.dimension = {dimension} AND {Kept} AND o.model IN ({models})
               AND NOT (o.model IN ({dataDrivenList}) AND o.touchpoint_id IS NOT NULL)
             """;
@@ -148,7 +150,7 @@ public sealed class AttributionRun : IDisposable
             UNION ALL
             (WITH touches AS (
                 SELECT o.conversion_id, o.conversion_type, o.person_id, o.touchpoint_id, o.touch_timestamp AS touched_at, o.converted_at, o.dimension_value
-                FROM {previous} o
+                FROM {previous} o {NotReplaced}
                 WHERE o.model = 'linear' AND o.dimension = {dimension} AND o.touchpoint_id IS NOT NULL AND {Kept}),
             shaped AS (
                 SELECT *, count(*) OVER (PARTITION BY conversion_id) AS n,

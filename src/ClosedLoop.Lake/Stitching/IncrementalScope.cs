@@ -48,13 +48,18 @@ public sealed class IncrementalScope(string previousVersion, string touchedFile,
             SELECT person_id, identifier_type AS kind, identifier AS value, linked FROM {Previous("identities")}
             WHERE identifier_type IN {ScopeKinds}
             """);
-        // Cookies over the email limit are nobody's identifier, yet their events carry many persons' emails.
-        db.Execute("""
-            CREATE TEMP TABLE unlinkable_links AS
-            SELECT DISTINCT anonymous_id, email, user_id FROM lake_events
-            WHERE anonymous_id IN (SELECT value FROM previous_ids WHERE kind = 'anonymous_id' AND NOT linked)
-              AND (email IS NOT NULL OR user_id IS NOT NULL)
-            """);
+        // Cookies over the email limit are nobody's identifier, yet their events carry many persons' emails (most lakes have
+        // none, and then the scan is skipped).
+        db.Execute("CREATE TEMP TABLE unlinkable_links (anonymous_id VARCHAR, email VARCHAR, user_id VARCHAR)");
+        if (Count(db, "SELECT count(*) FROM previous_ids WHERE kind = 'anonymous_id' AND NOT linked") > 0)
+        {
+            db.Execute("""
+                INSERT INTO unlinkable_links
+                SELECT DISTINCT anonymous_id, email, user_id FROM lake_events
+                WHERE anonymous_id IN (SELECT value FROM previous_ids WHERE kind = 'anonymous_id' AND NOT linked)
+                  AND (email IS NOT NULL OR user_id IS NOT NULL)
+                """);
+        }
         while (true)
         {
             while (Grow(db, $"""
