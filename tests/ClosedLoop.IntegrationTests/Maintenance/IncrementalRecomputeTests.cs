@@ -198,6 +198,24 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
         Assert.Contains("full: the published version has no input manifest", after.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Event_files_changed_outside_a_recompute_make_the_next_run_full()
+    {
+        using var script = new JourneyScript();
+        script.Page("c1", 0, "https://acme.example/?utm_source=google&utm_medium=cpc").Form("c1", 1, "ann@corp.example");
+        var firstNight = script.Lines.Count;
+        script.Page("c2", 60, "https://acme.example/?utm_source=bing&utm_medium=cpc");
+        await LoadNightsAsync(script, firstNight, "contact_id,email,lead_at\nc-1,ann@corp.example,2026-03-02T09:01:00Z\n");
+        // As a run killed after its compaction leaves it: the file the published version read is merged away.
+        Assert.Equal(1, EventCompactor.Run(_lake.Layout).PartitionsCompacted);
+
+        var result = await Run(_lake.Layout, "recompute");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("full: event files of event_date=2026-03-02 changed outside recompute", result.Out, StringComparison.Ordinal);
+        Assert.Equal(1, LakeQueries.Count(_lake.Layout, "select count(*) from sessions where anonymous_id = 'c2'"));
+    }
+
     /// <summary>Loads the script's first <paramref name="firstNight"/> lines and the contacts, recomputes, then loads the rest.</summary>
     private async Task LoadNightsAsync(JourneyScript script, int firstNight, string contacts)
     {
