@@ -43,7 +43,7 @@ internal static class GenerateCommand
         });
         var seed = new Option<long>("--seed")
         {
-            Description = "Random seed; the same seed gives byte-identical files, and fixes the 90-day window's end date",
+            Description = "Random seed; the same seed gives byte-identical files, and fixes the window's end date",
             DefaultValueFactory = _ => 42,
             HelpName = "S",
         };
