@@ -28,19 +28,20 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
     }
 
     [Fact]
-    public async Task Incremental_run_after_new_days_late_events_and_a_crm_update_equals_a_full_run()
+    public async Task Incremental_runs_after_new_days_late_events_and_a_crm_update_equal_a_full_run()
     {
         var data = Path.Combine(_lake.Root, "generated");
         Assert.Equal(0, (await CliRunner.RunAsync("generate", "--out", data, "--events", "20000", "--seed", "7")).ExitCode);
         var lake = _lake.Layout;
         await Ok(lake, "load", "events", Path.Combine(data, "events.ndjson"));
-        // Hold back what "arrives" later: the last two days' files, and a tenth of a day in the middle (late events,
+        // Hold back what "arrives" later: the last three days' files, and a tenth of a day in the middle (late events,
         // so that partition gets a second file and compaction merges old and new rows).
         var held = Path.Combine(_lake.Root, "held");
         Directory.CreateDirectory(held);
         var days = Directory.GetDirectories(lake.Events).Order(StringComparer.Ordinal).ToList();
-        foreach (var day in days.TakeLast(2))
-            Directory.Move(day, Path.Combine(held, Path.GetFileName(day)));
+        var heldDays = days.TakeLast(3).Select(Path.GetFileName).ToList();
+        foreach (var day in heldDays)
+            Directory.Move(Path.Combine(lake.Events, day!), Path.Combine(held, day!));
         var middle = days[days.Count / 2];
         var file = Directory.GetFiles(middle, "*.parquet").Single();
         var late = Path.Combine(held, "late.parquet");
@@ -56,8 +57,9 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
         Assert.True(first.ExitCode == 0, first.Error);
         Assert.Contains("full: no published version yet", first.Out, StringComparison.Ordinal);
 
-        foreach (var day in Directory.GetDirectories(held))
-            Directory.Move(day, Path.Combine(lake.Events, Path.GetFileName(day)));
+        // Night two: two days, the late events and the full CRM exports.
+        foreach (var day in heldDays.Take(2))
+            Directory.Move(Path.Combine(held, day!), Path.Combine(lake.Events, day!));
         File.Move(late, Path.Combine(middle, "events-late.parquet"));
         await Ok(lake, "load", "contacts", Path.Combine(data, "contacts.csv"));
         await Ok(lake, "load", "deals", Path.Combine(data, "deals.csv"));
@@ -74,6 +76,15 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
         Assert.InRange(recomputed, 1, persons - 1);
         Assert.Contains("full: --full asked", full.Out, StringComparison.Ordinal);
         AssertSameTables(lake, copy);
+
+        // Night three builds on the state the incremental run left.
+        Directory.Move(Path.Combine(held, heldDays[2]!), Path.Combine(lake.Events, heldDays[2]!));
+        var copy3 = CopyLake(lake, "full-copy-3");
+        var third = await Run(lake, "recompute");
+        await Ok(copy3, "recompute", "--full");
+        Assert.True(third.ExitCode == 0, third.Error);
+        Assert.Contains("incremental: 1 new event files in 1 partitions, 0 changed CRM rows", third.Out, StringComparison.Ordinal);
+        AssertSameTables(lake, copy3);
     }
 
     [Fact]
