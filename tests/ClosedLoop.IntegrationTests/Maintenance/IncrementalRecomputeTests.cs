@@ -97,9 +97,12 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
             .Page("phone", 60, "https://acme.example/?utm_source=linkedin&utm_medium=paid_social")
             .Page("phone", 62, "https://acme.example/pricing")
             .Page("other", 90, "https://acme.example/?utm_source=newsletter&utm_medium=email")
-            .Form("other", 91, "bob@corp.example");
+            .Form("other", 91, "bob@corp.example")
+            .Page("tablet", 120, "https://acme.example/?utm_source=bing&utm_medium=cpc");
         var firstNight = script.Lines.Count;
-        script.Page("phone", 3 * 24 * 60, "https://acme.example/login").Identify("phone", 3 * 24 * 60 + 1, userId: "u-7");
+        // The phone logs in; the tablet's cookie is aliased to the same user id.
+        script.Page("phone", 3 * 24 * 60, "https://acme.example/login").Identify("phone", 3 * 24 * 60 + 1, userId: "u-7")
+            .Alias("tablet", "u-7", 3 * 24 * 60 + 5);
         await LoadNightsAsync(script, firstNight, "contact_id,email,lead_at\nc-1,ann@corp.example,2026-03-02T09:05:00Z\nc-2,bob@corp.example,2026-03-02T10:35:00Z\n");
         var copy = CopyLake(_lake.Layout, "full-copy");
         var before = PersonsOfCookie(_lake.Layout, "phone").Single();
@@ -109,10 +112,11 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
         await Ok(copy, "recompute", "--full");
 
         Assert.Equal("incremental", summary.Mode);
-        // Ann's two devices are one person now; Bob was not recomputed.
+        // Ann's three devices are one person now; Bob was not recomputed.
         Assert.Equal(PersonOfEmail(_lake.Layout, "ann@corp.example"), PersonsOfCookie(_lake.Layout, "phone").Single());
+        Assert.Equal(PersonOfEmail(_lake.Layout, "ann@corp.example"), PersonsOfCookie(_lake.Layout, "tablet").Single());
         Assert.True(summary.Scope!.RecomputedPersons < summary.Stitch!.Persons, $"{summary.Scope.RecomputedPersons} of {summary.Stitch.Persons}");
-        Assert.Equal(2, summary.Scope.PreviousPersons);
+        Assert.Equal(3, summary.Scope.PreviousPersons);
         AssertSameTables(_lake.Layout, copy);
     }
 
