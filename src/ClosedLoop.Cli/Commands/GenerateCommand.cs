@@ -5,7 +5,7 @@ using ClosedLoop.Lake.Synthetic;
 
 namespace ClosedLoop.Cli.Commands;
 
-/// <summary><c>closedloop generate --out DIR [--events N] [--seed S]</c>: a synthetic data set with known ground truth.</summary>
+/// <summary><c>closedloop generate --out DIR [--events N] [--days D] [--seed S]</c>: a synthetic data set with known ground truth.</summary>
 internal static class GenerateCommand
 {
     public static Command Create()
@@ -29,9 +29,21 @@ internal static class GenerateCommand
             if (value <= 0)
                 result.AddError($"--events must be greater than 0 (got {value.ToString(CultureInfo.InvariantCulture)}): it is the number of lines to write to events.ndjson.");
         });
+        var days = new Option<int>("--days")
+        {
+            Description = "Days of traffic, ending at the seed's fixed end date; the same number of events is spread over them",
+            DefaultValueFactory = _ => SyntheticDataSet.WindowDays,
+            HelpName = "D",
+        };
+        days.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<int>();
+            if (value <= 0)
+                result.AddError($"--days must be greater than 0 (got {value.ToString(CultureInfo.InvariantCulture)}).");
+        });
         var seed = new Option<long>("--seed")
         {
-            Description = "Random seed; the same seed gives byte-identical files, and fixes the 90-day window's end date",
+            Description = "Random seed; the same seed gives byte-identical files, and fixes the window's end date",
             DefaultValueFactory = _ => 42,
             HelpName = "S",
         };
@@ -40,6 +52,7 @@ internal static class GenerateCommand
         {
             output,
             events,
+            days,
             seed,
         };
         command.SetAction(parse =>
@@ -51,6 +64,7 @@ internal static class GenerateCommand
             {
                 OutputDirectory = dir.FullName,
                 Events = n,
+                Days = parse.GetValue(days),
                 Seed = parse.GetValue(seed),
                 Progress = lines => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"generate: {lines:N0} / {n:N0} event lines ({100.0 * lines / n:F0}%), {stopwatch.Elapsed.TotalSeconds:F1} s")),

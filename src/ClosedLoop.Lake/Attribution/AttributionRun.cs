@@ -14,11 +14,15 @@ namespace ClosedLoop.Lake.Attribution;
 public sealed class AttributionRun : IDisposable
 {
     private readonly AttributionRequest _request;
+    private readonly CreditsIncrement? _increment;
+    private readonly string? _stateDirectory;
 
-    private AttributionRun(LakeDatabase db, AttributionRequest request)
+    private AttributionRun(LakeDatabase db, AttributionRequest request, CreditsIncrement? increment, string? stateDirectory)
     {
         Database = db;
         _request = request;
+        _increment = increment;
+        _stateDirectory = stateDirectory;
     }
 
     public LakeDatabase Database { get; }
@@ -36,14 +40,20 @@ public sealed class AttributionRun : IDisposable
         return db.ExecuteScalar($"SELECT 1 FROM conversions WHERE conversion_type = {LakeDatabase.Literal(conversionType)} LIMIT 1") is not null;
     }
 
-    /// <summary>Runs the request and stores its credits; the report is then <see cref="ReportSql"/> on <see cref="Database"/>.</summary>
-    public static AttributionRun Start(LakeLayout lake, AttributionRequest request)
+    /// <summary>
+    /// Runs the request and stores its credits; the report is then <see cref="ReportSql"/> on <see cref="Database"/>.
+    /// A recompute passes <paramref name="stateDirectory"/> to keep the path aggregates the next incremental run
+    /// builds on, and <paramref name="increment"/> to credit only the conversions of recomputed persons anew.
+    /// </summary>
+    public static AttributionRun Start(LakeLayout lake, AttributionRequest request, CreditsIncrement? increment = null, string? stateDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(lake);
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
+        if (increment is not null && (request.From is not null || request.To is not null))
+            throw new ArgumentException("an incremental credit run covers every conversion date", nameof(request));
         var db = LakeDatabase.Open(lake);
-        var run = new AttributionRun(db, request);
+        var run = new AttributionRun(db, request, increment, stateDirectory);
         try
         {
             run.Execute(lake);
@@ -63,12 +73,20 @@ public sealed class AttributionRun : IDisposable
             throw new UserInputException("no conversions in the lake: load contacts, deals and events, then run 'closedloop stitch'");
         Types = ResolveTypes(db);
         var typeList = string.Join(", ", Types.Select(LakeDatabase.Literal));
+        var scope = "";
+        if (_increment is not null)
+        {
+            db.Execute($"CREATE TEMP TABLE previous_persons AS SELECT DISTINCT person_id FROM read_parquet({LakeDatabase.Literal(_increment.PreviousPersonsFile)})");
+            db.Execute($"CREATE TEMP TABLE recomputed_persons AS SELECT DISTINCT person_id FROM read_parquet({LakeDatabase.Literal(_increment.RecomputedPersonsFile)})");
+            // Only conversions of recomputed persons (and those without a person) are credited anew.
+            scope = " AND (person_id IS NULL OR person_id IN (SELECT person_id FROM recomputed_persons))";
+        }
         db.Execute($"""
             CREATE TEMP TABLE conv AS
             SELECT conversion_id, conversion_type, person_id, "timestamp" AS converted_at, coalesce(revenue, 0) AS revenue,
                    CASE WHEN lead_at <= "timestamp" THEN lead_at END AS lead_at,
                    CASE WHEN opportunity_at <= "timestamp" THEN opportunity_at END AS opportunity_at
-            FROM conversions WHERE conversion_type IN ({typeList}){DateFilter("\"timestamp\"")}
+            FROM conversions WHERE conversion_type IN ({typeList}){DateFilter("\"timestamp\"")}{scope}
             """);
         db.Execute(PathsSql());
         Conversions = Count("SELECT count(*) FROM conv");
@@ -77,13 +95,78 @@ public sealed class AttributionRun : IDisposable
         if (_request.Models.Count == 0)
             return;
         db.Execute("CREATE TEMP TABLE model_weights (conversion_type VARCHAR, model VARCHAR, dimension_value VARCHAR, weight DOUBLE, score DOUBLE)");
-        if (_request.Models.Any(m => AttributionModels.DataDriven.Contains(m)))
+        var dataDriven = _request.Models.Any(m => AttributionModels.DataDriven.Contains(m));
+        if (dataDriven || _stateDirectory is not null)
+            DataDrivenWeights.BuildPaths(db, _request, _increment?.PreviousVersion);
+        if (dataDriven)
         {
             foreach (var type in Types)
                 DataDrivenWeights.Solve(db, _request, type);
         }
-        db.Execute("CREATE TEMP TABLE run_credits AS " + CreditsSql());
+        if (_increment is null)
+            db.Execute("CREATE TEMP TABLE run_credits AS " + CreditsSql());
+        else
+        {
+            // Streamed into the credits files once, not materialized: most rows are the previous version's.
+            db.Execute("CREATE TEMP TABLE new_credits AS " + CreditsSql());
+            db.Execute("CREATE TEMP VIEW run_credits AS " + PreviousCreditsSql(_increment.PreviousVersion));
+        }
         CreditsStore.Replace(db, lake, Types, _request.Dimension, _request.Models);
+        if (_stateDirectory is not null)
+            DataDrivenWeights.SavePaths(db, _stateDirectory);
+    }
+
+    /// <summary>
+    /// An incremental run keeps the previous credits of persons it did not recompute, read from the recompute's own
+    /// files in the previous version's <c>_state/credits/</c> (attribute and report runs may have replaced the published
+    /// ones). Their rule-based credits stay as they were; data-driven ones are credited again under this run's weights
+    /// (which every new path moves), from the touches their linear credits list (every touch of a path has one).
+    /// </summary>
+    private string PreviousCreditsSql(string previousVersion)
+    {
+        var previous = $"read_parquet({LakeDatabase.Literal(Path.Combine(previousVersion, "_state", "credits", "*.parquet").Replace('\\', '/'))})";
+        var dimension = LakeDatabase.Literal(_request.Dimension);
+        var models = string.Join(", ", _request.Models.Select(LakeDatabase.Literal));
+        var dataDriven = _request.Models.Where(m => AttributionModels.DataDriven.Contains(m)).ToList();
+        var dataDrivenList = dataDriven.Count == 0 ? "NULL" : string.Join(", ", dataDriven.Select(LakeDatabase.Literal));
+        // Rows of persons not recomputed (an anti join: NOT IN would also have to look for NULLs).
+        const string Kept = "o.person_id IS NOT NULL";
+        const string NotReplaced = "ANTI JOIN previous_persons x ON x.person_id = o.person_id";
+        var kept = $"""
+            SELECT * FROM new_credits
+            UNION ALL
+            SELECT o.model, o.conversion_id, o.conversion_type, o.person_id, o.touchpoint_id, o.touch_timestamp, o.converted_at, o.dimension_value, o.credit, o.revenue
+            FROM {previous} o {NotReplaced}
+            WHERE o.dimension = {dimension} AND {Kept} AND o.model IN ({models})
+              AND NOT (o.model IN ({dataDrivenList}) AND o.touchpoint_id IS NOT NULL)
+            """;
+        if (dataDriven.Count == 0)
+            return kept;
+        if (!_request.Models.Contains("linear"))
+            throw new InvalidOperationException("an incremental run re-credits data-driven models from the linear credits, so it needs the linear model too");
+        var modelRows = string.Join(", ", dataDriven.Select(m => $"({LakeDatabase.Literal(m)})"));
+        return kept + $"""
+
+            UNION ALL
+            (WITH touches AS (
+                SELECT o.conversion_id, o.conversion_type, o.person_id, o.touchpoint_id, o.touch_timestamp AS touched_at, o.converted_at, o.dimension_value
+                FROM {previous} o {NotReplaced}
+                WHERE o.model = 'linear' AND o.dimension = {dimension} AND o.touchpoint_id IS NOT NULL AND {Kept}),
+            shaped AS (
+                SELECT *, count(*) OVER (PARTITION BY conversion_id) AS n,
+                       count(*) OVER (PARTITION BY conversion_id, dimension_value) AS value_touches,
+                       row_number() OVER (PARTITION BY conversion_id, dimension_value ORDER BY touched_at, touchpoint_id) = 1 AS first_of_value
+                FROM touches),
+            weighted AS (
+                SELECT s.*, m.model, coalesce(c.revenue, 0) AS revenue, coalesce(w.weight, 0) AS weight,
+                       sum(CASE WHEN s.first_of_value THEN coalesce(w.weight, 0) ELSE 0 END) OVER (PARTITION BY m.model, s.conversion_id) AS path_weight
+                FROM shaped s CROSS JOIN (VALUES {modelRows}) m(model)
+                JOIN (SELECT conversion_id, any_value(revenue) AS revenue FROM conversions GROUP BY conversion_id) c USING (conversion_id)
+                LEFT JOIN model_weights w ON w.model = m.model AND w.conversion_type = s.conversion_type AND w.dimension_value = s.dimension_value)
+            SELECT model, conversion_id, conversion_type, person_id, touchpoint_id, touched_at, converted_at, dimension_value, credit, credit * revenue
+            FROM (SELECT *, {DataDrivenWeights.CreditSql} AS credit FROM weighted)
+            WHERE credit > 0)
+            """;
     }
 
     /// <summary>The conversion types of the run: one, a comma-separated list, or <c>all</c> in the lake.</summary>
@@ -228,3 +311,6 @@ public sealed class AttributionRun : IDisposable
 
     public void Dispose() => Database.Dispose();
 }
+
+/// <summary>An incremental credit run: the previous version and the persons the stitch replaced and recomputed.</summary>
+public sealed record CreditsIncrement(string PreviousVersion, string PreviousPersonsFile, string RecomputedPersonsFile);

@@ -31,29 +31,77 @@ public static class DataDrivenWeights
         return $"array_to_string(list_transform(list_sort(list({{{fields}, 'v': {value}}})), x -> x.v), {separator})";
     }
 
+    /// <summary>
+    /// The paths the solvers count, built once for every conversion type: <c>conversion_paths</c> (each converting path,
+    /// from the <c>paths</c> table) and <c>person_paths</c> (each person's whole path in the period the conversions can
+    /// reach, counted as not converting for every type the person has no conversion of). With
+    /// <paramref name="previousVersion"/> (an incremental run), only recomputed persons' paths are built and the
+    /// previous version's saved paths of everyone else are kept.
+    /// </summary>
+    public static void BuildPaths(LakeDatabase db, AttributionRequest request, string? previousVersion)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(request);
+        var lookback = ((long)request.Lookback.TotalMilliseconds * 1000).ToString(CultureInfo.InvariantCulture);
+        var window = (request.From is { } from ? $" AND t.\"timestamp\" >= DATE '{from:yyyy-MM-dd}' - to_microseconds({lookback})" : "")
+                     + (request.To is { } to ? $" AND t.\"timestamp\" < DATE '{to:yyyy-MM-dd}' + INTERVAL 1 DAY" : "");
+        var dimension = AttributionModels.Dimensions[request.Dimension];
+        string Saved(string name) => $"read_parquet({LakeDatabase.Literal(Path.Combine(previousVersion!, "_state", name + ".parquet"))})";
+        var persons = previousVersion is null ? "" : " AND t.person_id IN (SELECT person_id FROM recomputed_persons)";
+        db.Execute($"""
+            CREATE TEMP TABLE conversion_paths AS
+            SELECT conversion_id, conversion_type, person_id, {OrderedPath("i", "dimension_value", "chr(31)")} AS path,
+                   array_to_string(list_sort(list_distinct(list(dimension_value))), chr(31)) AS value_set
+            FROM paths GROUP BY conversion_id, conversion_type, person_id
+            """);
+        db.Execute($"""
+            CREATE TEMP TABLE person_paths AS
+            SELECT t.person_id, {OrderedPath("t.\"timestamp\", t.event_id", $"coalesce({dimension}, '(not set)')", "chr(31)")} AS path,
+                   array_to_string(list_sort(list_distinct(list(coalesce({dimension}, '(not set)')))), chr(31)) AS value_set
+            FROM touchpoints t
+            WHERE true{window}{persons}
+            GROUP BY t.person_id
+            """);
+        if (previousVersion is not null)
+        {
+            db.Execute($"INSERT INTO conversion_paths SELECT o.* FROM {Saved("conversion_paths")} o ANTI JOIN previous_persons x ON x.person_id = o.person_id");
+            db.Execute($"INSERT INTO person_paths SELECT o.* FROM {Saved("person_paths")} o ANTI JOIN previous_persons x ON x.person_id = o.person_id");
+        }
+        // Persons per distinct path, counted once; each type then only subtracts its converters' paths.
+        db.Execute("CREATE TEMP TABLE person_path_counts AS SELECT path, value_set, count(*) AS persons FROM person_paths GROUP BY path, value_set");
+        // Who converted, per type: their whole path is not a non-converting one. An incremental run's conv holds only the
+        // recomputed persons' conversions, so it asks the (merged) conversions table.
+        db.Execute($"""
+            CREATE TEMP TABLE converters AS
+            SELECT DISTINCT conversion_type, person_id FROM {(previousVersion is null ? "conv" : "conversions")} WHERE person_id IS NOT NULL
+            """);
+    }
+
+    /// <summary>Keeps this run's path aggregates in a version's state directory, for the next incremental run.</summary>
+    public static void SavePaths(LakeDatabase db, string stateDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        Directory.CreateDirectory(stateDirectory);
+        db.CopyToParquet("SELECT * FROM conversion_paths", Path.Combine(stateDirectory, "conversion_paths.parquet"));
+        db.CopyToParquet("SELECT * FROM person_paths", Path.Combine(stateDirectory, "person_paths.parquet"));
+    }
+
+    /// <summary>Solves the requested data-driven models for one conversion type from the tables of <see cref="BuildPaths"/>.</summary>
     public static void Solve(LakeDatabase db, AttributionRequest request, string conversionType)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(request);
         var type = LakeDatabase.Literal(conversionType);
-        // Persons who never converted (of this type), with their touchpoints in the period the conversions can reach.
-        var lookback = ((long)request.Lookback.TotalMilliseconds * 1000).ToString(CultureInfo.InvariantCulture);
-        var window = (request.From is { } from ? $" AND t.\"timestamp\" >= DATE '{from:yyyy-MM-dd}' - to_microseconds({lookback})" : "")
-                     + (request.To is { } to ? $" AND t.\"timestamp\" < DATE '{to:yyyy-MM-dd}' + INTERVAL 1 DAY" : "");
-        var dimension = AttributionModels.Dimensions[request.Dimension];
+        // Counts per distinct path: converting paths of this type, and every person's path less those of its converters.
         db.Execute($"""
             CREATE OR REPLACE TEMP TABLE model_paths AS
-            SELECT {OrderedPath("i", "dimension_value", "chr(31)")} AS path,
-                   array_to_string(list_sort(list_distinct(list(dimension_value))), chr(31)) AS value_set,
-                   1 AS converted
-            FROM paths WHERE conversion_type = {type} GROUP BY conversion_id
+            SELECT path, value_set, count(*) AS converted, 0 AS not_converted FROM conversion_paths WHERE conversion_type = {type} GROUP BY path, value_set
             UNION ALL
-            SELECT {OrderedPath("t.\"timestamp\", t.event_id", $"coalesce({dimension}, '(not set)')", "chr(31)")},
-                   array_to_string(list_sort(list_distinct(list(coalesce({dimension}, '(not set)')))), chr(31)),
-                   0
-            FROM touchpoints t
-            WHERE t.person_id NOT IN (SELECT person_id FROM conv WHERE conversion_type = {type} AND person_id IS NOT NULL){window}
-            GROUP BY t.person_id
+            SELECT path, value_set, 0, persons FROM person_path_counts
+            UNION ALL
+            SELECT p.path, p.value_set, 0, -count(*) FROM person_paths p
+            SEMI JOIN (SELECT person_id FROM converters WHERE conversion_type = {type}) c ON c.person_id = p.person_id
+            GROUP BY p.path, p.value_set
             """);
 
         foreach (var model in request.Models.Where(m => AttributionModels.DataDriven.Contains(m)))
@@ -71,7 +119,10 @@ public static class DataDrivenWeights
     private static ChannelWeights Markov(LakeDatabase db, AttributionRequest request)
     {
         var paths = new List<ChannelPath>();
-        using (var reader = db.ExecuteReader("SELECT path, CAST(sum(converted) AS BIGINT), CAST(sum(1 - converted) AS BIGINT) FROM model_paths GROUP BY path"))
+        using (var reader = db.ExecuteReader("""
+            SELECT path, CAST(sum(converted) AS BIGINT), CAST(sum(not_converted) AS BIGINT) FROM model_paths
+            GROUP BY path HAVING sum(converted) + sum(not_converted) > 0
+            """))
         {
             while (reader.Read())
                 paths.Add(new ChannelPath(reader.GetString(0).Split(Separator), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture),
@@ -83,7 +134,10 @@ public static class DataDrivenWeights
     private static ChannelWeights Shapley(LakeDatabase db)
     {
         var sets = new List<ChannelSetCount>();
-        using (var reader = db.ExecuteReader("SELECT value_set, count(*), CAST(sum(converted) AS BIGINT) FROM model_paths GROUP BY value_set"))
+        using (var reader = db.ExecuteReader("""
+            SELECT value_set, CAST(sum(converted + not_converted) AS BIGINT), CAST(sum(converted) AS BIGINT) FROM model_paths
+            GROUP BY value_set HAVING sum(converted + not_converted) > 0
+            """))
         {
             while (reader.Read())
                 sets.Add(new ChannelSetCount(reader.GetString(0).Split(Separator), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture),

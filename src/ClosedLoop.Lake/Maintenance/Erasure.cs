@@ -52,7 +52,7 @@ public sealed class Erasure(LakeLayout lake)
             var summary = new ErasureSummary(person, identifiers, events, rejects, contacts + deals, eventFiles + rejectFiles + contactFiles + dealFiles);
 
             // Rebuild the derived tables without the person, then drop every older version: none may keep a copy.
-            new Recompute(lake, new StitchOptions()).RunLocked(log, ct);
+            new Recompute(lake, new StitchOptions()) { Full = true }.RunLocked(log, ct);
             var current = File.ReadAllText(lake.DerivedPointer).Trim();
             foreach (var dir in Directory.EnumerateDirectories(lake.Derived).Where(d => Path.GetFileName(d) != current))
                 Directory.Delete(dir, recursive: true);

@@ -6,7 +6,11 @@ namespace ClosedLoop.Lake.Maintenance;
 public sealed record RetentionSummary(int PartitionsRemoved, DateOnly? Cutoff);
 
 /// <summary>What compaction did.</summary>
-public sealed record CompactionSummary(int PartitionsCompacted, int FilesBefore, int FilesAfter, long DuplicatesRemoved);
+public sealed record CompactionSummary(int PartitionsCompacted, int FilesBefore, int FilesAfter, long DuplicatesRemoved)
+{
+    /// <summary>Each merged file's path with the paths of the files it replaced (a recompute records what its inputs became).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Merged { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+}
 
 /// <summary>
 /// Merges the small Parquet files that loads and streaming ingest leave in an event partition into one file,
@@ -40,18 +44,23 @@ public static class EventCompactor
         return new RetentionSummary(removed, cutoff);
     }
 
-    public static CompactionSummary Run(LakeLayout lake, CancellationToken ct = default)
+    /// <summary>
+    /// Compacts every partition with more than one file; with <paramref name="only"/>, only those files are read
+    /// and merged (a recompute passes the files it listed at its start, so files arriving meanwhile stay new).
+    /// </summary>
+    public static CompactionSummary Run(LakeLayout lake, CancellationToken ct = default, IReadOnlySet<string>? only = null)
     {
         ArgumentNullException.ThrowIfNull(lake);
         if (!Directory.Exists(lake.Events))
             return new CompactionSummary(0, 0, 0, 0);
         int partitions = 0, before = 0, after = 0;
         long duplicates = 0;
+        var merged = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         using var db = LakeDatabase.Open(lake);
         foreach (var partition in Directory.EnumerateDirectories(lake.Events, "event_date=*").Order(StringComparer.Ordinal))
         {
             ct.ThrowIfCancellationRequested();
-            var files = Directory.GetFiles(partition, "*.parquet").Order(StringComparer.Ordinal).ToList();
+            var files = Directory.GetFiles(partition, "*.parquet").Where(f => only is null || only.Contains(f)).Order(StringComparer.Ordinal).ToList();
             if (files.Count < 2)
                 continue;
             var list = "[" + string.Join(", ", files.Select(LakeDatabase.Literal)) + "]";
@@ -66,7 +75,9 @@ public static class EventCompactor
                 """, staged);
             var kept = Convert.ToInt64(db.ExecuteScalar($"SELECT count(*) FROM read_parquet({LakeDatabase.Literal(staged)})"),
                 System.Globalization.CultureInfo.InvariantCulture);
-            File.Move(staged, Path.Combine(partition, Path.GetFileName(staged)));
+            var target = Path.Combine(partition, Path.GetFileName(staged));
+            File.Move(staged, target);
+            merged[target] = files;
             foreach (var file in files)
                 File.Delete(file);
             partitions++;
@@ -74,6 +85,6 @@ public static class EventCompactor
             after++;
             duplicates += rows - kept;
         }
-        return new CompactionSummary(partitions, before, after, duplicates);
+        return new CompactionSummary(partitions, before, after, duplicates) { Merged = merged };
     }
 }

@@ -6,8 +6,19 @@ using ClosedLoop.Lake.Stitching;
 
 namespace ClosedLoop.Lake.Maintenance;
 
-/// <summary>What a recompute did, step by step.</summary>
-public sealed record RecomputeSummary(string Version, StitchSummary Stitch, long Conversions, IReadOnlyList<StitchStep> Steps, TimeSpan Elapsed);
+/// <summary>
+/// What a recompute did, step by step. <see cref="Mode"/> is <c>full</c>, <c>incremental</c> or <c>up to date</c> (nothing
+/// new: nothing published, <see cref="Version"/> is the current one); <see cref="Reason"/> says why.
+/// </summary>
+public sealed record RecomputeSummary(string Version, StitchSummary? Stitch, long Conversions, IReadOnlyList<StitchStep> Steps, TimeSpan Elapsed)
+{
+    public string Mode { get; init; } = "full";
+
+    public string Reason { get; init; } = "";
+
+    /// <summary>An incremental run's scope: persons replaced and recomputed; null for a full run.</summary>
+    public ScopeSummary? Scope { get; init; }
+}
 
 /// <summary>
 /// The nightly batch (SPEC section 7): under the lake lock, compacts the event partitions, stitches, and credits
@@ -15,13 +26,18 @@ public sealed record RecomputeSummary(string Version, StitchSummary Stitch, long
 /// A run killed anywhere leaves the published version as it was; the next run starts over and completes.
 /// </summary>
 /// <remarks>
-/// Every run recomputes every person (what <c>--full</c> asks for). Restricting the work to persons touched by new
-/// data is not built yet; the result would have to equal this one anyway.
+/// Incremental unless <see cref="Full"/>: each version records what it read (<see cref="InputManifest"/>); the next run
+/// finds the event files and CRM rows that are new, recomputes only the persons they touch (<see cref="IncrementalScope"/>)
+/// and keeps everyone else's rows. Anything the manifest cannot explain makes the run a full one, with the reason
+/// logged. The result equals a full run's; see docs/operations.md.
 /// </remarks>
 public sealed class Recompute(LakeLayout lake, StitchOptions stitchOptions)
 {
     /// <summary>Raw events older than this (by event day) are deleted before compaction; null keeps everything.</summary>
     public TimeSpan? Retention { get; init; }
+
+    /// <summary>Recompute every person, whatever the previous version covers.</summary>
+    public bool Full { get; init; }
 
     public RecomputeSummary Run(Action<StitchStep> log, CancellationToken ct = default)
     {
@@ -45,29 +61,98 @@ public sealed class Recompute(LakeLayout lake, StitchOptions stitchOptions)
             ct.ThrowIfCancellationRequested();
         }
 
-        if (Retention is not null)
+        var work = Path.Combine(lake.Staging, "recompute-" + Guid.NewGuid().ToString("N"));
+        try
         {
-            var retention = EventCompactor.ApplyRetention(lake, Retention, DateTime.UtcNow);
-            Step($"retention (event days before {retention.Cutoff:yyyy-MM-dd} removed: {retention.PartitionsRemoved})");
+            if (Retention is not null)
+            {
+                var retention = EventCompactor.ApplyRetention(lake, Retention, DateTime.UtcNow);
+                Step($"retention (event days before {retention.Cutoff:yyyy-MM-dd} removed: {retention.PartitionsRemoved})");
+            }
+
+            // What this run covers is fixed here: files arriving later are left for the next run.
+            var events = InputManifest.ListEvents(lake);
+            var crm = InputManifest.ListCrm(lake);
+            var snapshots = Path.Combine(work, "crm");
+            IncrementalPlan.WriteCrmSnapshots(lake, snapshots);
+            var reason = "--full asked";
+            IncrementalPlan? plan = null;
+            if (!Full)
+                plan = IncrementalPlan.Prepare(lake, stitchOptions, events, crm, snapshots, work, out reason);
+            if (plan is not null)
+            {
+                reason = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{plan.NewFiles} new event files in {plan.TouchedPartitions} partitions, {plan.ChangedCrmRows} changed CRM rows, {plan.TouchedIdentifiers:N0} identifiers touched");
+            }
+            Step($"plan: {(plan is null ? "full" : "incremental")} ({reason})");
+            if (plan is { HasChanges: false })
+            {
+                var current = File.ReadAllText(lake.DerivedPointer).Trim();
+                Step($"up to date: nothing loaded since {current}");
+                return new RecomputeSummary(current, null, 0, steps, total.Elapsed) { Mode = "up to date", Reason = "nothing loaded since the published version" };
+            }
+
+            var listed = events.Values.SelectMany(f => f).ToHashSet(StringComparer.Ordinal);
+            var compaction = EventCompactor.Run(lake, ct, listed);
+            Step($"compact events ({compaction.PartitionsCompacted} partitions, {compaction.FilesBefore} files into {compaction.FilesAfter}, {compaction.DuplicatesRemoved} duplicates removed)");
+
+            using var version = new DerivedTableWriter(lake);
+            var scope = plan is null ? null : new IncrementalScope(plan.PreviousVersion, plan.TouchedFile, work);
+            var stitch = new IdentityStitcher(lake, stitchOptions).Run(s => log(s with { Name = "stitch: " + s.Name }), ct, version, scope);
+            Step(scope?.Summary is { } sc
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"stitch ({sc.RecomputedPersons:N0} persons of {stitch.Persons:N0} recomputed from {sc.Events:N0} events, {sc.PreviousPersons:N0} previous persons replaced)")
+                : "stitch");
+
+            long conversions = 0;
+            using (var check = LakeDatabase.Open(version.Layout))
+                conversions = Convert.ToInt64(check.ExecuteScalar("SELECT count(*) FROM conversions"), System.Globalization.CultureInfo.InvariantCulture);
+            var state = InputManifest.StateDirectory(version.VersionDirectory);
+            if (conversions > 0)
+            {
+                var increment = scope is null ? null : new CreditsIncrement(plan!.PreviousVersion, scope.PreviousPersonsFile, scope.RecomputedPersonsFile);
+                using var run = AttributionRun.Start(version.Layout, new AttributionRequest { ConversionType = "all", Models = AttributionModels.All }, increment, state);
+            }
+            Step($"attribute ({conversions:N0} conversions, {AttributionModels.All.Count} models{(scope is null ? "" : ", rule-based credits kept for persons not recomputed")})");
+
+            // The next run's reference: the files this one read (as compaction left them), the CRM as it was, the credits written.
+            foreach (var (merged, sources) in compaction.Merged)
+            {
+                var partition = Path.GetFileName(Path.GetDirectoryName(merged)!);
+                events[partition] = [.. events[partition].Except(sources, StringComparer.Ordinal).Append(merged)];
+            }
+            Directory.CreateDirectory(state);
+            foreach (var file in Directory.GetFiles(snapshots))
+                File.Copy(file, Path.Combine(state, Path.GetFileName(file)), overwrite: true);
+            // The run's own credits, kept under a second name: attribute and report runs replace published credits files.
+            var credits = Path.Combine(version.VersionDirectory, "credits");
+            if (Directory.Exists(credits))
+            {
+                Directory.CreateDirectory(Path.Combine(state, "credits"));
+                foreach (var file in Directory.GetFiles(credits, "*.parquet"))
+                    HardLinks.LinkOrCopy(file, Path.Combine(state, "credits", Path.GetFileName(file)));
+            }
+            new InputManifest
+            {
+                Options = InputManifest.Describe(stitchOptions),
+                Events = new SortedDictionary<string, List<string>>(
+                    events.ToDictionary(e => e.Key, e => e.Value.Select(InputManifest.Entry).ToList()), StringComparer.Ordinal),
+                Crm = crm,
+                Credits = InputManifest.ListCredits(state),
+            }.Save(version.VersionDirectory);
+
+            version.Publish();
+            Step($"publish {version.Version}");
+            return new RecomputeSummary(version.Version, stitch, conversions, steps, total.Elapsed)
+            {
+                Mode = plan is null ? "full" : "incremental",
+                Reason = reason,
+                Scope = scope?.Summary,
+            };
         }
-        var compaction = EventCompactor.Run(lake, ct);
-        Step($"compact events ({compaction.PartitionsCompacted} partitions, {compaction.FilesBefore} files into {compaction.FilesAfter}, {compaction.DuplicatesRemoved} duplicates removed)");
-
-        using var version = new DerivedTableWriter(lake);
-        var stitch = new IdentityStitcher(lake, stitchOptions).Run(s => log(s with { Name = "stitch: " + s.Name }), ct, version);
-        Step("stitch");
-
-        long conversions = 0;
-        using (var check = LakeDatabase.Open(version.Layout))
-            conversions = Convert.ToInt64(check.ExecuteScalar("SELECT count(*) FROM conversions"), System.Globalization.CultureInfo.InvariantCulture);
-        if (conversions > 0)
+        finally
         {
-            using var run = AttributionRun.Start(version.Layout, new AttributionRequest { ConversionType = "all", Models = AttributionModels.All });
+            ScratchDirectory.TryDelete(work);
         }
-        Step($"attribute ({conversions:N0} conversions, {AttributionModels.All.Count} models)");
-
-        version.Publish();
-        Step($"publish {version.Version}");
-        return new RecomputeSummary(version.Version, stitch, conversions, steps, total.Elapsed);
     }
 }

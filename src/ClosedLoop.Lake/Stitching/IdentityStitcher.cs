@@ -25,9 +25,11 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
     /// <summary>
     /// Runs the whole stitch and publishes its tables as a new derived version; <paramref name="onStep"/> hears each
     /// step as it ends. With <paramref name="into"/>, the tables go into that unpublished version and the caller
-    /// publishes (a recompute adds credits first).
+    /// publishes (a recompute adds credits first). With <paramref name="scope"/>, only the persons new data touched are
+    /// stitched and the tables keep the previous version's rows of everyone else (an incremental recompute).
     /// </summary>
-    public StitchSummary Run(Action<StitchStep>? onStep = null, CancellationToken ct = default, DerivedTableWriter? into = null)
+    public StitchSummary Run(Action<StitchStep>? onStep = null, CancellationToken ct = default, DerivedTableWriter? into = null,
+        IncrementalScope? scope = null)
     {
         options.Validate();
         var steps = new List<StitchStep>();
@@ -46,6 +48,11 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
         try
         {
             Configure(db, spill);
+            if (scope is not null)
+            {
+                scope.Restrict(db);
+                Step("scope");
+            }
             BuildCookieSegments(db);
             Step("cookie segments");
             BuildIdentityGraph(db);
@@ -60,12 +67,14 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
 
             using var owned = into is null ? new DerivedTableWriter(lake) : null;
             var output = into ?? owned!;
-            output.Write(db, "sessions", "SELECT * EXCLUDE (segment) FROM stitched_sessions");
-            output.Write(db, "touchpoints", TouchpointsQuery);
-            output.Write(db, "identities", IdentitiesQuery);
-            output.Write(db, "conversions", "SELECT * FROM stitched_conversions");
+            string Scoped(string table, string sql) => scope is null ? sql : scope.Merge(db, table, sql);
+            output.Write(db, "sessions", Scoped("sessions", "SELECT * EXCLUDE (segment) FROM stitched_sessions"));
+            output.Write(db, "touchpoints", Scoped("touchpoints", TouchpointsQuery));
+            output.Write(db, "identities", Scoped("identities", IdentitiesQuery));
+            output.Write(db, "conversions", Scoped("conversions", "SELECT * FROM stitched_conversions"));
+            scope?.Finish(db);
             Step("write tables");
-            var summary = Summarize(db, output, steps);
+            var summary = scope is null ? Summarize(db, output, steps) : SummarizeFiles(db, output, steps);
             owned?.Publish();
             return summary;
         }
@@ -357,6 +366,26 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
         FROM stitched_sessions
         WHERE NOT referral_excluded
         """;
+
+    /// <summary>The figures of a merged (incremental) version, read from the files it wrote.</summary>
+    private static StitchSummary SummarizeFiles(LakeDatabase db, DerivedTableWriter output, List<StitchStep> steps)
+    {
+        string File(string table) => $"read_parquet({LakeDatabase.Literal(output.StagedGlob(table))})";
+        using var reader = db.ExecuteReader($"""
+            SELECT count(DISTINCT person_id), count(DISTINCT person_id) FILTER (WHERE identifier_type = 'email'), count(*),
+                   count(*) FILTER (WHERE NOT linked AND identifier_type = 'anonymous_id'),
+                   count(DISTINCT identifier) FILTER (WHERE identifier_type = 'anonymous_id' AND segment > 0),
+                   (SELECT CAST(coalesce(sum(event_count), 0) AS BIGINT) FROM {File("sessions")}),
+                   (SELECT count(*) FROM {File("sessions")}),
+                   (SELECT count(*) FROM {File("touchpoints")}),
+                   (SELECT count(*) FROM {File("conversions")})
+            FROM {File("identities")}
+            """);
+        reader.Read();
+        return new StitchSummary(Events: reader.GetInt64(5), Persons: reader.GetInt64(0), IdentifiedPersons: reader.GetInt64(1),
+            Identities: reader.GetInt64(2), SplitCookies: reader.GetInt64(4), UnlinkableCookies: reader.GetInt64(3),
+            Sessions: reader.GetInt64(6), Touchpoints: reader.GetInt64(7), Conversions: reader.GetInt64(8), Steps: steps);
+    }
 
     private static StitchSummary Summarize(LakeDatabase db, DerivedTableWriter output, List<StitchStep> steps)
     {

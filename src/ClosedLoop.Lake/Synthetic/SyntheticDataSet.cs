@@ -9,7 +9,7 @@ namespace ClosedLoop.Lake.Synthetic;
 /// </summary>
 public sealed class SyntheticDataSet
 {
-    /// <summary>Days of traffic; the window ends at a midnight derived from the seed, never the clock.</summary>
+    /// <summary>Days of traffic by default; the window ends at a midnight derived from the seed, never the clock.</summary>
     public const int WindowDays = 90;
 
     private const double SharedDeviceChance = 0.005;
@@ -21,6 +21,7 @@ public sealed class SyntheticDataSet
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Events);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Days);
         _options = options;
     }
 
@@ -36,12 +37,12 @@ public sealed class SyntheticDataSet
         Directory.CreateDirectory(truthDir);
 
         var windowEnd = WindowEndFor(_options.Seed);
-        var windowStart = windowEnd.AddDays(-WindowDays);
+        var windowStart = windowEnd.AddDays(-_options.Days);
         var endMs = (long)(windowEnd - DateTime.UnixEpoch).TotalMilliseconds;
         var startMs = (long)(windowStart - DateTime.UnixEpoch).TotalMilliseconds;
 
         var generator = new PersonJourneyGenerator(seed, startMs, endMs);
-        var ledger = new SpendLedger(startMs, WindowDays);
+        var ledger = new SpendLedger(startMs, _options.Days);
         var eventsPath = Path.Combine(dir, "events.ndjson");
 
         long persons = 0, cookies = 0, identified = 0, leads = 0, mqls = 0, sqls = 0, opportunities = 0, customers = 0;

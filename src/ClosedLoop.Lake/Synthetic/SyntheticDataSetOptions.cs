@@ -12,6 +12,9 @@ public sealed class SyntheticDataSetOptions
     /// </summary>
     public long Events { get; init; } = 100_000;
 
+    /// <summary>Days of traffic, ending at the seed's window end (<see cref="SyntheticDataSet.WindowEndFor"/>).</summary>
+    public int Days { get; init; } = SyntheticDataSet.WindowDays;
+
     /// <summary>The same seed always gives byte-identical files.</summary>
     public long Seed { get; init; } = 42;
 

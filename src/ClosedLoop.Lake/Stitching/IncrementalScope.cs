@@ -1,0 +1,165 @@
+using System.Globalization;
+using ClosedLoop.Lake.Query;
+
+namespace ClosedLoop.Lake.Stitching;
+
+/// <summary>What an incremental stitch recomputed: persons of the previous version replaced, persons written anew.</summary>
+public sealed record ScopeSummary(long Identifiers, long Events, long PreviousPersons, long RecomputedPersons);
+
+/// <summary>
+/// Restricts a stitch to the persons that new data touched, and merges its result with the previous version's rows
+/// of everyone else (docs/operations.md, "Incremental runs").
+/// </summary>
+/// <remarks>
+/// The touched identifiers are closed over two relations until nothing is added: the previous version's persons (an
+/// identifier brings every identifier of each person that held it, so a person a new email splits is rebuilt whole)
+/// and co-occurrence on one event (an event of the scope brings all its identifiers; this is what reaches the emails
+/// on a cookie over the email limit, which links nobody). The stitch then runs unchanged over exactly the events that
+/// carry a scope identifier. Every rule it applies (cookie segments, emails per cookie, union-find, the canonical node
+/// and so the person id, sessions per device, conversions per person) only looks at events of the same closed set, so
+/// its rows for these persons equal a full run's, and everyone else's rows are the previous version's unchanged.
+/// Contacts and deals stay whole (they are small): a contact whose email is outside the scope comes out of the
+/// restricted graph as a person of its own, which is dropped in favour of its previous row.
+/// </remarks>
+public sealed class IncrementalScope(string previousVersion, string touchedFile, string workDirectory)
+{
+    private const string ScopeKinds = "('anonymous_id', 'user_id', 'email')";
+
+    /// <summary>Previous persons replaced (<c>person_id</c>), written for the attribution step.</summary>
+    public string PreviousPersonsFile => Path.Combine(workDirectory, "previous_persons.parquet");
+
+    /// <summary>Persons written by this run (<c>person_id</c>), written for the attribution step.</summary>
+    public string RecomputedPersonsFile => Path.Combine(workDirectory, "recomputed_persons.parquet");
+
+    public ScopeSummary? Summary { get; private set; }
+
+    private long _identifiers, _events, _previousPersons;
+
+    private string Previous(string table) =>
+        $"read_parquet({LakeDatabase.Literal(Path.Combine(previousVersion, table, "**", "*.parquet").Replace('\\', '/'))}, hive_partitioning = false)";
+
+    /// <summary>Closes the touched identifiers and replaces the <c>events</c> view with their events.</summary>
+    internal void Restrict(LakeDatabase db)
+    {
+        db.Execute("ALTER VIEW events RENAME TO lake_events");
+        db.Execute($"CREATE TEMP TABLE scope_ids AS SELECT DISTINCT kind, value FROM read_parquet({LakeDatabase.Literal(touchedFile)}) WHERE value IS NOT NULL");
+        db.Execute($"""
+            CREATE TEMP TABLE previous_ids AS
+            SELECT person_id, identifier_type AS kind, identifier AS value, linked FROM {Previous("identities")}
+            WHERE identifier_type IN {ScopeKinds}
+            """);
+        // Cookies over the email limit are nobody's identifier, yet their events carry many persons' emails (most lakes have
+        // none, and then the scan is skipped).
+        db.Execute("CREATE TEMP TABLE unlinkable_links (anonymous_id VARCHAR, email VARCHAR, user_id VARCHAR)");
+        if (Count(db, "SELECT count(*) FROM previous_ids WHERE kind = 'anonymous_id' AND NOT linked") > 0)
+        {
+            db.Execute("""
+                INSERT INTO unlinkable_links
+                SELECT DISTINCT anonymous_id, email, user_id FROM lake_events
+                WHERE anonymous_id IN (SELECT value FROM previous_ids WHERE kind = 'anonymous_id' AND NOT linked)
+                  AND (email IS NOT NULL OR user_id IS NOT NULL)
+                """);
+        }
+        while (true)
+        {
+            while (Grow(db, $"""
+                SELECT p.kind, p.value FROM previous_ids p
+                WHERE p.person_id IN (SELECT person_id FROM previous_ids JOIN scope_ids USING (kind, value))
+                UNION ALL SELECT 'email', email FROM unlinkable_links WHERE email IS NOT NULL AND {InScope("anonymous_id", "anonymous_id")}
+                UNION ALL SELECT 'user_id', user_id FROM unlinkable_links WHERE user_id IS NOT NULL AND {InScope("anonymous_id", "anonymous_id")}
+                UNION ALL SELECT 'anonymous_id', anonymous_id FROM unlinkable_links WHERE {InScope("email", "email")} OR {InScope("user_id", "user_id")}
+                """))
+            {
+            }
+            // The stitch reads a few columns of each event; the wide ones (properties, user agent, URLs) stay on disk.
+            db.Execute($"""
+                CREATE OR REPLACE TEMP TABLE scoped_events AS
+                SELECT * EXCLUDE (properties, user_agent, ip, url, referrer, warnings, received_at, click_id_type, page_host, timestamp_clamped)
+                FROM lake_events
+                WHERE {InScope("anonymous_id", "anonymous_id")} OR {InScope("user_id", "user_id")} OR {InScope("email", "email")}
+                   OR (type = 'alias' AND ({InScope("anonymous_id", "previous_id")} OR {InScope("user_id", "previous_id")}))
+                """);
+            // Every identifier on a scoped event must be in the scope, or the restricted graph would miss a link. An alias's
+            // previous id names a cookie when the lake has events of that cookie, else a user id (as the stitch decides).
+            if (!Grow(db, """
+                SELECT 'anonymous_id', anonymous_id FROM scoped_events WHERE anonymous_id IS NOT NULL
+                UNION ALL SELECT 'user_id', user_id FROM scoped_events WHERE user_id IS NOT NULL
+                UNION ALL SELECT 'email', email FROM scoped_events WHERE email IS NOT NULL
+                UNION ALL SELECT 'anonymous_id', previous_id FROM scoped_events WHERE type = 'alias' AND previous_id IS NOT NULL
+                UNION ALL SELECT 'user_id', previous_id FROM scoped_events WHERE type = 'alias' AND previous_id IS NOT NULL
+                    AND previous_id NOT IN (SELECT anonymous_id FROM scoped_events WHERE anonymous_id IS NOT NULL)
+                """))
+            {
+                break;
+            }
+        }
+        db.Execute("CREATE TEMP TABLE previous_persons AS SELECT DISTINCT person_id FROM previous_ids SEMI JOIN scope_ids USING (kind, value)");
+        db.Execute("CREATE VIEW events AS SELECT * FROM scoped_events");
+        _identifiers = Count(db, "SELECT count(*) FROM scope_ids");
+        _events = Count(db, "SELECT count(*) FROM scoped_events");
+        _previousPersons = Count(db, "SELECT count(*) FROM previous_persons");
+    }
+
+    private static string InScope(string kind, string column) => $"{column} IN (SELECT value FROM scope_ids WHERE kind = '{kind}')";
+
+    /// <summary>Adds the rows of <paramref name="sql"/> (kind, value) not yet in the scope; true when any were new.</summary>
+    private static bool Grow(LakeDatabase db, string sql)
+    {
+        var before = Count(db, "SELECT count(*) FROM scope_ids");
+        db.Execute($"INSERT INTO scope_ids SELECT DISTINCT kind, value FROM ({sql}) n(kind, value) WHERE value IS NOT NULL EXCEPT SELECT kind, value FROM scope_ids");
+        return Count(db, "SELECT count(*) FROM scope_ids") > before;
+    }
+
+    /// <summary>
+    /// The SQL writing table <paramref name="table"/>: this run's rows of scope persons, then the previous version's
+    /// rows of everyone else. Conversions without a person (a contact without email, a deal whose email no event or
+    /// contact carries) are keyed by email instead: this run's when the email is in the scope or absent.
+    /// </summary>
+    internal string Merge(LakeDatabase db, string table, string sql)
+    {
+        if (Count(db, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'scope_singletons'") == 0)
+        {
+            // Contacts outside the scope form one-email persons in the restricted graph; their real rows are the previous ones.
+            db.Execute("""
+                CREATE TEMP TABLE scope_singletons AS
+                SELECT DISTINCT person_id FROM node_person
+                WHERE node[1] = 'e' AND substr(node, 3) NOT IN (SELECT value FROM scope_ids WHERE kind = 'email')
+                """);
+        }
+        if (table != "conversions")
+        {
+            return $"""
+                SELECT n.* FROM ({sql}) n ANTI JOIN scope_singletons s ON s.person_id = n.person_id
+                UNION ALL BY NAME
+                SELECT o.* FROM {Previous(table)} o ANTI JOIN previous_persons x ON x.person_id = o.person_id
+                """;
+        }
+        return $"""
+            SELECT n.* FROM ({sql}) n
+            WHERE {Unowned("n")} OR (n.person_id IS NOT NULL AND n.person_id NOT IN (SELECT person_id FROM scope_singletons))
+            UNION ALL BY NAME
+            SELECT o.* FROM {Previous(table)} o ANTI JOIN previous_persons x ON x.person_id = o.person_id
+            WHERE NOT {Unowned("o")}
+            """;
+    }
+
+    private static string Unowned(string t) =>
+        $"({t}.person_id IS NULL AND ({t}.email IS NULL OR {t}.email IN (SELECT value FROM scope_ids WHERE kind = 'email')))";
+
+    /// <summary>Writes the replaced and the recomputed persons for the attribution step.</summary>
+    internal void Finish(LakeDatabase db)
+    {
+        db.CopyToParquet("SELECT person_id FROM previous_persons", PreviousPersonsFile);
+        db.Execute("""
+            CREATE TEMP TABLE recomputed_persons AS
+            SELECT person_id FROM stitched_sessions
+            UNION SELECT person_id FROM node_person
+            UNION SELECT person_id FROM stitched_conversions WHERE person_id IS NOT NULL
+            EXCEPT SELECT person_id FROM scope_singletons
+            """);
+        db.CopyToParquet("SELECT person_id FROM recomputed_persons", RecomputedPersonsFile);
+        Summary = new ScopeSummary(_identifiers, _events, _previousPersons, Count(db, "SELECT count(*) FROM recomputed_persons"));
+    }
+
+    private static long Count(LakeDatabase db, string sql) => Convert.ToInt64(db.ExecuteScalar(sql), CultureInfo.InvariantCulture);
+}
