@@ -5,14 +5,19 @@ namespace ClosedLoop.Lake.Events;
 /// <summary>Reads the <c>event_key</c> column of one event partition, so a reload can skip what is already there.</summary>
 internal static class ExistingKeys
 {
-    public static HashSet<long> Load(string partitionDir)
+    /// <summary>The keys and the names of the files they were read from.</summary>
+    public static (HashSet<long> Keys, HashSet<string> Files) LoadWithFiles(string partitionDir)
     {
         var keys = new HashSet<long>();
+        var files = new HashSet<string>(StringComparer.Ordinal);
         if (!Directory.Exists(partitionDir))
-            return keys;
+            return (keys, files);
         foreach (var file in Directory.EnumerateFiles(partitionDir, "*.parquet"))
+        {
             ReadInto(file, keys).GetAwaiter().GetResult();
-        return keys;
+            files.Add(Path.GetFileName(file));
+        }
+        return (keys, files);
     }
 
     private static async Task ReadInto(string file, HashSet<long> keys)

@@ -38,9 +38,13 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
     private long _taken, _duplicates;
     private bool _completed;
 
-    public PartitionedEventWriter(LakeLayout lake, int rowGroupSize = 128 * 1024)
+    private readonly EventKeyCache? _keyCache;
+
+    /// <param name="keyCache">Keeps day partitions' event keys for the next writer (the ingest service's flushes).</param>
+    public PartitionedEventWriter(LakeLayout lake, int rowGroupSize = 128 * 1024, EventKeyCache? keyCache = null)
     {
         _lake = lake;
+        _keyCache = keyCache;
         _rowGroupSize = rowGroupSize;
         _stagingDir = Path.Combine(lake.Staging, "events-" + Guid.NewGuid().ToString("N"));
         _parquetOptions = new ParquetOptions
@@ -116,6 +120,11 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
             var target = Path.Combine(partition.Directory, Path.GetFileName(partition.StagingPath));
             File.Move(partition.StagingPath, target);
             published.Add(target);
+            if (_keyCache is not null && partition.Keys is not null)
+            {
+                partition.KeyFiles!.Add(Path.GetFileName(target));
+                _keyCache.Return(partition.Directory, partition.Keys, partition.KeyFiles, date);
+            }
         }
         _completed = true;
         ScratchDirectory.TryDelete(_stagingDir);
@@ -167,7 +176,8 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
             try
             {
                 // The day's encodes run one after another, so its key set is never shared between threads.
-                partition.Keys ??= ExistingKeys.Load(partition.Directory);
+                if (partition.Keys is null)
+                    (partition.Keys, partition.KeyFiles) = _keyCache?.Take(partition.Directory) ?? ExistingKeys.LoadWithFiles(partition.Directory);
                 Interlocked.Add(ref _duplicates, columns.AddSpillFile(spill.Path, partition.Keys));
                 File.Delete(spill.Path);
                 if (columns.Count > 0)
@@ -175,7 +185,7 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
                     var writer = partition.Writer ??= await OpenAsync(partition, ct).ConfigureAwait(false);
                     await columns.WriteRowGroupAsync(writer, ct).ConfigureAwait(false);
                 }
-                if (last)
+                if (last && _keyCache is null)
                     partition.Keys = null;
             }
             finally
@@ -220,6 +230,8 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
         public SpillFile? Spill { get; set; }
         /// <summary>Event keys of the day, in the lake and written so far; loaded by the first encode.</summary>
         public HashSet<long>? Keys { get; set; }
+        /// <summary>The partition's file names that <see cref="Keys"/> covers.</summary>
+        public HashSet<string>? KeyFiles { get; set; }
         public Task LastWrite { get; set; } = Task.CompletedTask;
         public string? StagingPath { get; set; }
         public FileStream? Stream { get; set; }

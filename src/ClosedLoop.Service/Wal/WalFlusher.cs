@@ -19,6 +19,8 @@ public sealed class WalFlusher
     private readonly IngestMetrics _metrics;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    // Today's event keys stay between flushes instead of being read from the day's Parquet files every time.
+    private readonly EventKeyCache _keyCache = new();
 
     public WalFlusher(LakeLayout lake, WriteAheadLog log, EventEnricher enricher, IngestMetrics metrics, ILogger logger)
     {
@@ -67,7 +69,7 @@ public sealed class WalFlusher
             long bytes = segments.Sum(s => new FileInfo(s.Path).Length);
             IReadOnlyList<string> files;
             long written;
-            await using (var writer = new PartitionedEventWriter(_lake))
+            await using (var writer = new PartitionedEventWriter(_lake, keyCache: _keyCache))
             {
                 foreach (var segment in segments)
                 {

@@ -70,5 +70,53 @@ public sealed class PartitionedEventWriterTests : IDisposable
         }
     }
 
+    private async Task<(long Written, long Duplicates)> WriteAsync(EventKeyCache? cache, params int[] ids)
+    {
+        await using var writer = new PartitionedEventWriter(_lake.Layout, keyCache: cache);
+        foreach (var id in ids)
+            await writer.AddAsync(Event(id, new DateOnly(2026, 3, 1)), CancellationToken.None);
+        await writer.CompleteAsync(CancellationToken.None);
+        return (writer.Written, writer.Duplicates);
+    }
+
+    [Fact]
+    public async Task Writers_sharing_a_key_cache_skip_what_an_earlier_writer_stored_and_notice_files_written_around_them()
+    {
+        var cache = new EventKeyCache();
+        var day = _lake.Layout.EventPartition(new DateOnly(2026, 3, 1));
+
+        Assert.Equal((2, 0), await WriteAsync(cache, 1, 2));
+        var cached = cache.Take(day);
+        Assert.NotNull(cached);
+        Assert.Equal(new[] { EventKeys.Of("e1"), EventKeys.Of("e2") }.Order(), cached.Value.Keys.Order());
+        cache.Return(day, cached.Value.Keys, cached.Value.Files, new DateOnly(2026, 3, 1));
+
+        // The next writer takes the keys from the cache: e2 is a duplicate.
+        Assert.Equal((1, 1), await WriteAsync(cache, 2, 3));
+        // A writer without the cache (a bulk load) adds a file the cache does not know...
+        Assert.Equal((1, 0), await WriteAsync(null, 4));
+        // ...so the next cached writer reads the partition again and still skips e4.
+        Assert.Equal((1, 1), await WriteAsync(cache, 4, 5));
+
+        Assert.Equal(5, _lake.Scalar($"select count(*) from read_parquet('{_lake.EventsGlob}')"));
+        Assert.Equal(5, _lake.Scalar($"select count(distinct event_id) from read_parquet('{_lake.EventsGlob}')"));
+    }
+
+    [Fact]
+    public void The_key_cache_keeps_only_the_newest_days_and_drops_a_day_over_its_key_budget()
+    {
+        var cache = new EventKeyCache(maxDays: 2, maxKeysPerDay: 3);
+        string Dir(int d) => _lake.Layout.EventPartition(new DateOnly(2026, 3, d));
+        cache.Return(Dir(1), [1], [], new DateOnly(2026, 3, 1));
+        cache.Return(Dir(3), [3], [], new DateOnly(2026, 3, 3));
+        cache.Return(Dir(2), [2], [], new DateOnly(2026, 3, 2));
+        cache.Return(Dir(4), [1, 2, 3, 4], [], new DateOnly(2026, 3, 4));
+
+        Assert.Null(cache.Take(Dir(1)));
+        Assert.Null(cache.Take(Dir(4)));
+        Assert.Equal([2L], cache.Take(Dir(2))!.Value.Keys);
+        Assert.Equal([3L], cache.Take(Dir(3))!.Value.Keys);
+    }
+
     public void Dispose() => _lake.Dispose();
 }
