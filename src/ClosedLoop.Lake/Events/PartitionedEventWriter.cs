@@ -114,17 +114,17 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
         foreach (var (date, partition) in _partitions.OrderBy(p => p.Key))
         {
             await partition.CloseAsync().ConfigureAwait(false);
-            if (partition.StagingPath is null)
-                continue;
-            Directory.CreateDirectory(partition.Directory);
-            var target = Path.Combine(partition.Directory, Path.GetFileName(partition.StagingPath));
-            File.Move(partition.StagingPath, target);
-            published.Add(target);
-            if (_keyCache is not null && partition.Keys is not null)
+            if (partition.StagingPath is not null)
             {
-                partition.KeyFiles!.Add(Path.GetFileName(target));
-                _keyCache.Return(partition.Directory, partition.Keys, partition.KeyFiles, date);
+                Directory.CreateDirectory(partition.Directory);
+                var target = Path.Combine(partition.Directory, Path.GetFileName(partition.StagingPath));
+                File.Move(partition.StagingPath, target);
+                published.Add(target);
+                partition.KeyFiles?.Add(Path.GetFileName(target));
             }
+            // Also when every row was a duplicate: the keys still match the partition's files.
+            if (_keyCache is not null && partition.Keys is not null)
+                _keyCache.Return(partition.Directory, partition.Keys, partition.KeyFiles!, date);
         }
         _completed = true;
         ScratchDirectory.TryDelete(_stagingDir);

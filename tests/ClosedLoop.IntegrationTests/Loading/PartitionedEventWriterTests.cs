@@ -91,8 +91,12 @@ public sealed class PartitionedEventWriterTests : IDisposable
         Assert.Equal(new[] { EventKeys.Of("e1"), EventKeys.Of("e2") }.Order(), cached.Value.Keys.Order());
         cache.Return(day, cached.Value.Keys, cached.Value.Files, new DateOnly(2026, 3, 1));
 
-        // The next writer takes the keys from the cache: e2 is a duplicate.
+        // The next writer takes the keys from the cache: e2 is a duplicate. A writer of duplicates only keeps them cached.
         Assert.Equal((1, 1), await WriteAsync(cache, 2, 3));
+        Assert.Equal((0, 2), await WriteAsync(cache, 1, 3));
+        var kept = cache.Take(day);
+        Assert.Equal(3, kept!.Value.Keys.Count);
+        cache.Return(day, kept.Value.Keys, kept.Value.Files, new DateOnly(2026, 3, 1));
         // A writer without the cache (a bulk load) adds a file the cache does not know...
         Assert.Equal((1, 0), await WriteAsync(null, 4));
         // ...so the next cached writer reads the partition again and still skips e4.
