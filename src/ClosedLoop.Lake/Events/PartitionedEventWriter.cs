@@ -65,7 +65,8 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
     public ValueTask AddAsync(EnrichedEvent e, CancellationToken ct)
     {
         var length = SpilledEventRow.Write(e, EventKeys.Of(e.EventId), ref _row, 0);
-        return AppendRowAsync(e.EventDate, length, ct);
+        var full = Append(e.EventDate, _row.AsSpan(0, length));
+        return full is null ? ValueTask.CompletedTask : new ValueTask(EncodeAsync(full, last: false, ct));
     }
 
     /// <summary>Takes rows already in the spill format, each with its length prefix (a write-ahead log record).</summary>
@@ -74,32 +75,30 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
         var offset = 0;
         while (offset < rows.Length)
         {
-            var (date, length) = CopyRow(rows.Span[offset..]);
-            offset += length;
-            await AppendRowAsync(date, length, ct).ConfigureAwait(false);
+            var full = AppendSpilled(rows.Span[offset..], out var consumed);
+            offset += consumed;
+            if (full is not null)
+                await EncodeAsync(full, last: false, ct).ConfigureAwait(false);
         }
     }
 
-    private (DateOnly Date, int Length) CopyRow(ReadOnlySpan<byte> rows)
+    /// <summary>Appends the first row of <paramref name="rows"/> as it is; returns its partition when that is now a row group's worth.</summary>
+    private Partition? AppendSpilled(ReadOnlySpan<byte> rows, out int consumed)
     {
-        if (!SpilledEventRow.TryGetRow(rows, out var row, out var length))
+        if (!SpilledEventRow.TryGetRow(rows, out var row, out consumed))
             throw new InvalidDataException("spilled rows end inside a row");
-        if (_row.Length < length)
-            _row = new byte[Math.Max(length, _row.Length * 2)];
-        rows[..length].CopyTo(_row);
-        return (SpilledEventRow.EventDate(row), length);
+        return Append(SpilledEventRow.EventDate(row), rows[..consumed]);
     }
 
-    /// <summary>Appends the row in <see cref="_row"/> to its day's spill file, and encodes the file once it is a row group's worth.</summary>
-    private async ValueTask AppendRowAsync(DateOnly date, int length, CancellationToken ct)
+    /// <summary>Appends a row (with its length prefix) to its day's spill file; returns the partition when the file is a row group's worth.</summary>
+    private Partition? Append(DateOnly date, ReadOnlySpan<byte> row)
     {
         if (!_partitions.TryGetValue(date, out var partition))
             _partitions.Add(date, partition = new Partition(_lake.EventPartition(date)));
         var spill = partition.Spill ??= OpenSpill();
-        spill.Append(_row.AsSpan(0, length));
+        spill.Append(row);
         _taken++;
-        if (spill.Rows >= _rowGroupSize || spill.Bytes >= MaxRowGroupBytes)
-            await EncodeAsync(partition, last: false, ct).ConfigureAwait(false);
+        return spill.Rows >= _rowGroupSize || spill.Bytes >= MaxRowGroupBytes ? partition : null;
     }
 
     /// <summary>Writes what is spilled, closes the files and moves them into the lake. Returns the files published.</summary>
