@@ -70,7 +70,7 @@ internal sealed class LakeTableWriter : IAsyncDisposable
         {
             Directory.CreateDirectory(Path.GetDirectoryName(_stagingPath)!);
             _stream = File.Create(_stagingPath);
-            _writer = await ParquetWriter.CreateAsync(_schema, _stream, new ParquetOptions { CompressionMethod = CompressionMethod.Zstd }, cancellationToken: ct).ConfigureAwait(false);
+            _writer = await ParquetWriter.CreateAsync(_schema, _stream, LakeParquetOptions.Create(), cancellationToken: ct).ConfigureAwait(false);
         }
         using (var group = _writer.CreateRowGroup())
         {

@@ -47,12 +47,7 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
         _keyCache = keyCache;
         _rowGroupSize = rowGroupSize;
         _stagingDir = Path.Combine(lake.Staging, "events-" + Guid.NewGuid().ToString("N"));
-        _parquetOptions = new ParquetOptions
-        {
-            // Zstd: a third of Snappy's size for about 10% more load time (measured on generated events).
-            CompressionMethod = CompressionMethod.Zstd,
-            CompressionLevel = System.IO.Compression.CompressionLevel.Fastest,
-        };
+        _parquetOptions = LakeParquetOptions.Create(EventColumns.DictionaryEncoded);
     }
 
     /// <summary>Events written, after de-duplication; final once <see cref="CompleteAsync"/> has returned.</summary>

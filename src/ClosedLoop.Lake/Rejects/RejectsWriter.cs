@@ -27,7 +27,7 @@ public static class RejectsWriter
         var now = DateTime.UtcNow;
         await using (var stream = File.Create(staging))
         {
-            await using var writer = await ParquetWriter.CreateAsync(s_schema, stream, new ParquetOptions { CompressionMethod = CompressionMethod.Zstd }, cancellationToken: ct);
+            await using var writer = await ParquetWriter.CreateAsync(s_schema, stream, LakeParquetOptions.Create(), cancellationToken: ct);
             using var group = writer.CreateRowGroup();
             await group.WriteAsync(s_file, rejects.Select(r => (string?)r.File).ToArray());
             await group.WriteAsync<long>(s_line, rejects.Select(r => r.Line).ToArray().AsMemory(), cancellationToken: ct);
