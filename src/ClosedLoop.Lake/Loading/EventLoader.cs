@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Threading.Channels;
 using ClosedLoop.Core.Enrichment;
@@ -50,6 +51,7 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
         ScratchDirectory.RemoveStale(lake, StaleStagingAge, receivedAt);
         await using var writer = new PartitionedEventWriter(lake);
         var rejects = new List<RejectRecord>();
+        var rowBuffers = new ConcurrentBag<byte[]>();
         long read = 0, rejected = 0;
 
         foreach (var input in inputs)
@@ -69,7 +71,7 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
                     if (extension == ".json")
                         await FrameWholeDocumentAsync(stream, input, lines.Writer, ct).ConfigureAwait(false);
                     else if (extension is ".csv" or ".tsv")
-                        await ReadCsvAsync(stream, input, receivedAt, processed.Writer, ct).ConfigureAwait(false);
+                        await ReadCsvAsync(stream, input, receivedAt, processed.Writer, rowBuffers, ct).ConfigureAwait(false);
                     else
                         await NdjsonFramer.FrameAsync(stream, input, lines.Writer,
                             (line, prefix) => oversized.Add(new RejectRecord("events", input, line, null, prefix,
@@ -88,15 +90,15 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
                 await foreach (var batch in lines.Reader.ReadAllAsync(ct).ConfigureAwait(false))
                 {
                     using (batch)
-                        await processed.Writer.WriteAsync(Process(batch, receivedAt, scratch), ct).ConfigureAwait(false);
+                        await processed.Writer.WriteAsync(Process(batch, receivedAt, scratch, rowBuffers), ct).ConfigureAwait(false);
                 }
             }, ct)).ToArray();
             var parsersDone = Task.WhenAll(parsers).ContinueWith(t => processed.Writer.Complete(t.Exception?.InnerException), TaskScheduler.Default);
 
             await foreach (var batch in processed.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
-                foreach (var e in batch.Events)
-                    await writer.AddAsync(e, ct).ConfigureAwait(false);
+                await writer.AddSpilledAsync(batch.Rows, ct).ConfigureAwait(false);
+                batch.Recycle();
                 rejects.AddRange(batch.Rejects);
                 read += batch.Read;
                 rejected += batch.Rejects.Count;
@@ -120,9 +122,9 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
         return new LoadSummary(read, writer.Written, writer.Duplicates, rejected, files);
     }
 
-    private ProcessedBatch Process(LineBatch batch, DateTime receivedAt, List<ParsedEvent> scratch)
+    private ProcessedBatch Process(LineBatch batch, DateTime receivedAt, List<ParsedEvent> scratch, ConcurrentBag<byte[]> buffers)
     {
-        var result = new ProcessedBatch { InputBytes = batch.InputBytes };
+        var result = new ProcessedBatch(buffers) { InputBytes = batch.InputBytes };
         for (var i = 0; i < batch.Count; i++)
         {
             var line = batch.Line(i, out var lineNumber);
@@ -168,7 +170,7 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
         var outcome = enricher.Enrich(ev, receivedAt);
         if (outcome.Event is not { } enriched)
             return outcome.RejectReason;
-        batch.Events.Add(enriched);
+        batch.Add(enriched);
         return null;
     }
 
@@ -177,13 +179,13 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
     /// across the input, and each record becomes a <see cref="RawEvent"/> here. CSV is the rare bulk format, so one
     /// thread does it.
     /// </summary>
-    private async Task ReadCsvAsync(Stream stream, string file, DateTime receivedAt, ChannelWriter<ProcessedBatch> output, CancellationToken ct)
+    private async Task ReadCsvAsync(Stream stream, string file, DateTime receivedAt, ChannelWriter<ProcessedBatch> output, ConcurrentBag<byte[]> buffers, CancellationToken ct)
     {
         using var csv = new CsvRecordReader(stream);
         var header = csv.Header;
         if (!header.TryGetIndex("timestamp", out _))
             throw new Core.UserInputException($"{file}: a CSV of events needs a 'timestamp' column (found: {string.Join(", ", header.Names)})");
-        var batch = new ProcessedBatch();
+        var batch = new ProcessedBatch(buffers);
         foreach (var record in csv.ReadRecords())
         {
             ct.ThrowIfCancellationRequested();
@@ -202,7 +204,7 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
             if (batch.Read >= 4096)
             {
                 await output.WriteAsync(batch, ct).ConfigureAwait(false);
-                batch = new ProcessedBatch();
+                batch = new ProcessedBatch(buffers);
             }
         }
         batch.InputBytes = stream.CanSeek ? stream.Position : 0;
@@ -260,11 +262,39 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
         await output.WriteAsync(batch, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// What a parser worker made of a line batch: its events already in the spill format (so the single writer
+    /// thread only routes bytes to day files) and its rejects.
+    /// </summary>
     private sealed class ProcessedBatch
     {
-        public List<EnrichedEvent> Events { get; } = new(4096);
+        private readonly ConcurrentBag<byte[]> _buffers;
+        private byte[] _rows;
+        private int _length;
+
+        /// <param name="buffers">
+        /// Row buffers of the load: a batch's rows are about 2 MB, and the few in flight at a time are reused rather
+        /// than left to the GC.
+        /// </param>
+        public ProcessedBatch(ConcurrentBag<byte[]> buffers)
+        {
+            _buffers = buffers;
+            _rows = buffers.TryTake(out var reused) ? reused : new byte[64 << 10];
+        }
+
         public List<RejectRecord> Rejects { get; } = [];
         public long Read { get; set; }
         public long InputBytes { get; set; }
+        public ReadOnlyMemory<byte> Rows => _rows.AsMemory(0, _length);
+
+        public void Add(EnrichedEvent e) => _length = SpilledEventRow.Write(e, EventKeys.Of(e.EventId), ref _rows, _length);
+
+        /// <summary>Gives the row buffer back once the writer has taken the rows.</summary>
+        public void Recycle()
+        {
+            _buffers.Add(_rows);
+            _rows = [];
+            _length = 0;
+        }
     }
 }
