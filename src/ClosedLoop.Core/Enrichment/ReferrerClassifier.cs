@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 
 namespace ClosedLoop.Core.Enrichment;
 
@@ -22,6 +23,15 @@ internal sealed class ReferrerClassifier
     private readonly FrozenDictionary<string, string[]>.AlternateLookup<ReadOnlySpan<char>> _exclusions;
     private readonly StringPool _pool;
 
+    /// <summary>
+    /// Recent answers, by the identity of the referrer and page host strings. The parser pools referrers, so the
+    /// same referrer is the same string object event after event, and one reference check replaces parsing it
+    /// again. Slots are replaced whole, so threads can share the cache without locks.
+    /// </summary>
+    private readonly CachedSource?[] _recent = new CachedSource?[4096];
+
+    private sealed record CachedSource(string Referrer, string? PageHost, ReferrerSource Source);
+
     public ReferrerClassifier(EnrichmentOptions options, StringPool pool)
     {
         _pool = pool;
@@ -34,6 +44,16 @@ internal sealed class ReferrerClassifier
     {
         if (string.IsNullOrWhiteSpace(referrer))
             return new ReferrerSource(null, DirectSource, NoneMedium, false);
+        var slot = (RuntimeHelpers.GetHashCode(referrer) * 31 + (pageHost is null ? 0 : RuntimeHelpers.GetHashCode(pageHost))) & (_recent.Length - 1);
+        if (Volatile.Read(ref _recent[slot]) is { } cached && ReferenceEquals(cached.Referrer, referrer) && ReferenceEquals(cached.PageHost, pageHost))
+            return cached.Source;
+        var source = ClassifyUncached(referrer, pageHost);
+        Volatile.Write(ref _recent[slot], new CachedSource(referrer, pageHost, source));
+        return source;
+    }
+
+    private ReferrerSource ClassifyUncached(string referrer, string? pageHost)
+    {
         var url = UrlParts.Parse(referrer);
         Span<char> buffer = stackalloc char[HostNames.MaxLength];
         var host = HostNames.Normalize(url.Host, buffer);
