@@ -197,11 +197,10 @@ public static class EventJsonParser
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.StartObject)
                     {
+                        // One pass: the fields are picked up on the way, then the object's text is kept as it is.
                         var start = reader.TokenStartIndex;
-                        var copy = reader;
-                        reader.Skip();
+                        ReadProperties(ref reader, ref propUrl, ref propReferrer, ref propRevenue, ref propCurrency);
                         e.PropertiesJson = Encoding.UTF8.GetString(json[(int)start..(int)reader.BytesConsumed]);
-                        ReadProperties(ref copy, ref propUrl, ref propReferrer, ref propRevenue, ref propCurrency);
                     }
                     else
                     {
