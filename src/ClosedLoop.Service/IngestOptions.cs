@@ -33,6 +33,12 @@ public sealed class IngestOptions
     /// <summary>How often the background writer turns the log into Parquet files.</summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The background writer also starts as soon as this much log is waiting, before the interval is up: at a high
+    /// rate, five seconds of events would come close to <see cref="MaxBacklogBytes"/> and turn into 503s.
+    /// </summary>
+    public long FlushAtBytes { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>A log segment is sealed once it grows past this size, so one flush never holds too much.</summary>
     public long MaxSegmentBytes { get; init; } = 64L * 1024 * 1024;
 

@@ -84,7 +84,7 @@ public sealed class IngestServer : IAsyncDisposable
         var committer = new GroupCommitter(log, metrics);
         MapEndpoints(app, options, lake, auth, new EventIntake(enricher), committer, metrics);
         var stopFlusher = new CancellationTokenSource();
-        var loop = flusher.RunAsync(committer, options.FlushInterval, stopFlusher.Token);
+        var loop = flusher.RunAsync(committer, options.FlushInterval, options.FlushAtBytes, stopFlusher.Token);
         try
         {
             await app.StartAsync(ct).ConfigureAwait(false);
@@ -172,6 +172,7 @@ public sealed class IngestServer : IAsyncDisposable
             MaxCrmBodyBytes = Pick(options.MaxCrmBodyBytes, defaults.MaxCrmBodyBytes, section.GetValue<int?>("MaxCrmBodyBytes")),
             MaxBacklogBytes = Pick(options.MaxBacklogBytes, defaults.MaxBacklogBytes, section.GetValue<long?>("MaxBacklogBytes")),
             FlushInterval = Pick(options.FlushInterval, defaults.FlushInterval, section.GetValue<TimeSpan?>("FlushInterval")),
+            FlushAtBytes = Pick(options.FlushAtBytes, defaults.FlushAtBytes, section.GetValue<long?>("FlushAtBytes")),
             MaxSegmentBytes = options.MaxSegmentBytes,
             FlushOnStop = options.FlushOnStop,
             MapExtraEndpoints = options.MapExtraEndpoints,

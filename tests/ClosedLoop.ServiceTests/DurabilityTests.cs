@@ -90,6 +90,23 @@ public sealed class DurabilityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_full_enough_log_is_flushed_before_the_interval_is_up()
+    {
+        // An hour's interval: only the size bound can start this flush.
+        var client = await _harness.StartAsync(o => new() { LakeRoot = o.LakeRoot, Urls = o.Urls, WriteKeys = o.WriteKeys, FlushInterval = TimeSpan.FromHours(1), FlushAtBytes = 1 });
+
+        using var response = await client.PostAsync("/v1/batch", ServiceHarness.Json(ServiceHarness.Batch(ServiceHarness.Track("m-1"), ServiceHarness.Track("m-2"))));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!_harness.HasEventFiles && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Assert.True(_harness.HasEventFiles, "the log was not flushed within 30 s");
+        var stored = ServiceHarness.Query($"select event_id from read_parquet('{_harness.EventsGlob}') order by 1").Select(r => r[0]);
+        Assert.Equal(["m-1", "m-2"], stored);
+    }
+
+    [Fact]
     public async Task Concurrent_clients_get_every_acknowledged_event_stored_exactly_once()
     {
         // A short flush interval so that segments are sealed and flushed while requests keep arriving.

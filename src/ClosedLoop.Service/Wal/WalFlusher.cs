@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ClosedLoop.Core.Enrichment;
 using ClosedLoop.Lake;
 using ClosedLoop.Lake.Events;
@@ -31,17 +32,32 @@ public sealed class WalFlusher
         _logger = logger;
     }
 
-    /// <summary>Flushes on an interval until cancelled; a failed flush is logged and retried next time.</summary>
-    public async Task RunAsync(GroupCommitter committer, TimeSpan interval, CancellationToken ct)
+    /// <summary>
+    /// Flushes every <paramref name="interval"/>, or sooner once <paramref name="flushAtBytes"/> of log are waiting,
+    /// until cancelled; a failed flush is logged and retried next time. A size bound as well as a time bound, as
+    /// Kafka Connect's sinks and Snowplow's loaders have: the interval keeps files few at low rates, the size keeps the
+    /// backlog short at high ones.
+    /// </summary>
+    public async Task RunAsync(GroupCommitter committer, TimeSpan interval, long flushAtBytes, CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(interval);
+        var poll = TimeSpan.FromMilliseconds(Math.Clamp(interval.TotalMilliseconds / 10, 10, 100));
+        var lastFlush = Stopwatch.GetTimestamp();
+        var lastFailed = false;
         try
         {
-            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            while (true)
             {
+                await Task.Delay(poll, ct).ConfigureAwait(false);
+                // Between flushes the log holds only what no flush has taken yet. After a failure, the segments it
+                // left count too: only the interval retries then, so a broken disk is not hammered ten times a second.
+                if (Stopwatch.GetElapsedTime(lastFlush) < interval && (lastFailed || _metrics.WalBytes < flushAtBytes))
+                    continue;
+                lastFlush = Stopwatch.GetTimestamp();
+                lastFailed = true;
                 try
                 {
                     await FlushAsync(await committer.SealAsync().ConfigureAwait(false), ct).ConfigureAwait(false);
+                    lastFailed = false;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
