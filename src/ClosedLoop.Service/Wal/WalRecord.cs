@@ -21,13 +21,22 @@ internal static class WalRecord
 
     private static readonly JsonSerializerOptions s_legacyJson = new();
 
+    /// <summary>
+    /// Rows are written into a buffer kept per thread and copied out at their exact size: a fresh buffer per request
+    /// was regrown while writing and, at a hundred events, landed on the large object heap.
+    /// </summary>
+    [ThreadStatic]
+    private static byte[]? t_scratch;
+
     public static byte[] Serialize(IReadOnlyList<EnrichedEvent> events)
     {
-        var buffer = new byte[1 + 512 * events.Count];
+        var buffer = t_scratch ?? new byte[256 * 1024];
         buffer[0] = RowsFormat;
         var length = 1;
         foreach (var e in events)
             length = SpilledEventRow.Write(e, EventKeys.Of(e.EventId), ref buffer, length);
+        // One oversized batch must not pin its buffer to the thread for good.
+        t_scratch = buffer.Length <= 4 * 1024 * 1024 ? buffer : null;
         return buffer.AsSpan(0, length).ToArray();
     }
 
