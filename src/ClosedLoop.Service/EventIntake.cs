@@ -28,8 +28,9 @@ internal sealed class EventIntake(EventEnricher enricher)
 {
     /// <summary>Reads one JSON document: a Segment batch envelope or a single event.</summary>
     /// <param name="defaultType">The event type implied by the endpoint (<c>/v1/track</c>: track), for bodies without <c>type</c>.</param>
-    public IntakeResult ReadDocument(byte[] body, string endpoint, string? defaultType, DateTime receivedAt)
+    public IntakeResult ReadDocument(ReadOnlySpan<byte> body, string endpoint, string? defaultType, DateTime receivedAt)
     {
+        var received = ReceiveTime.Of(receivedAt);
         if (!System.Text.Unicode.Utf8.IsValid(body))
             return new IntakeResult { BodyError = "the body is not valid UTF-8" };
         var parsed = new List<ParsedEvent>();
@@ -44,20 +45,21 @@ internal sealed class EventIntake(EventEnricher enricher)
         {
             if (p.Start > counted)
             {
-                line += body.AsSpan(counted, p.Start - counted).Count((byte)'\n');
+                line += body.Slice(counted, p.Start - counted).Count((byte)'\n');
                 counted = p.Start;
             }
-            Admit(p, body.AsSpan(p.Start, p.Length), index++, line, endpoint, defaultType, receivedAt, result);
+            Admit(p, body.Slice(p.Start, p.Length), index++, line, endpoint, defaultType, received, result);
         }
         return result;
     }
 
     /// <summary>Reads NDJSON: every line is an event (or a batch envelope) on its own; a bad line is rejected alone.</summary>
-    public IntakeResult ReadNdjson(byte[] body, string endpoint, DateTime receivedAt)
+    public IntakeResult ReadNdjson(ReadOnlySpan<byte> body, string endpoint, DateTime receivedAt)
     {
+        var received = ReceiveTime.Of(receivedAt);
         var result = new IntakeResult();
         var parsed = new List<ParsedEvent>();
-        var rest = body.AsSpan();
+        var rest = body;
         var offset = 0;
         var lineNumber = 0;
         var index = 0;
@@ -77,14 +79,14 @@ internal sealed class EventIntake(EventEnricher enricher)
                 continue;
             }
             parsed.Clear();
-            EventJsonParser.Parse(body.AsSpan(lineStart, length), parsed, allowArray: false);
+            EventJsonParser.Parse(body.Slice(lineStart, length), parsed, allowArray: false);
             foreach (var p in parsed)
-                Admit(p, line.Slice(p.Start, p.Length), index++, lineNumber, endpoint, null, receivedAt, result);
+                Admit(p, line.Slice(p.Start, p.Length), index++, lineNumber, endpoint, null, received, result);
         }
         return result;
     }
 
-    private void Admit(ParsedEvent parsed, ReadOnlySpan<byte> raw, int index, long line, string endpoint, string? defaultType, DateTime receivedAt, IntakeResult result)
+    private void Admit(ParsedEvent parsed, ReadOnlySpan<byte> raw, int index, long line, string endpoint, string? defaultType, ReceiveTime received, IntakeResult result)
     {
         if (parsed.Event is not { } ev)
         {
@@ -94,8 +96,8 @@ internal sealed class EventIntake(EventEnricher enricher)
         ev.Type ??= defaultType;
         ev.EventId ??= EventKeys.DeriveId(raw);
         // The collector's receive time, as Segment stamps it; an archive's own receivedAt is kept.
-        ev.ReceivedAt ??= receivedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-        var outcome = enricher.Enrich(ev, receivedAt);
+        ev.ReceivedAt ??= received.Iso;
+        var outcome = enricher.Enrich(ev, received.Utc);
         if (outcome.Event is { } enriched)
             result.Accepted.Add(enriched);
         else
@@ -108,4 +110,11 @@ internal sealed class EventIntake(EventEnricher enricher)
         var text = Encoding.UTF8.GetString(raw.Length > RejectRecord.MaxRawLength ? raw[..RejectRecord.MaxRawLength] : raw);
         result.Rejects.Add(new RejectRecord("events", "http:" + endpoint, line, index, text, reason));
     }
+}
+
+/// <summary>A request's receive time, and the same as ISO-8601 text, formatted once per request rather than per event.</summary>
+internal readonly record struct ReceiveTime(DateTime Utc, string Iso)
+{
+    public static ReceiveTime Of(DateTime utc) =>
+        new(utc, utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
 }

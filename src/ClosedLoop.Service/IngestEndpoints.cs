@@ -25,13 +25,13 @@ internal sealed class IngestEndpoints(IngestOptions options, LakeLayout lake, Ev
         {
             var endpoint = path;
             v1.MapPost(path[3..], (Func<HttpContext, Task<IResult>>)(context =>
-                HandleAsync(context, endpoint, (body, now) => intake.ReadDocument(body, endpoint, type, now))));
+                HandleAsync(context, endpoint, (body, now) => intake.ReadDocument(body.Span, endpoint, type, now))));
         }
         v1.MapPost("/events", (Func<HttpContext, Task<IResult>>)(context =>
-            HandleAsync(context, "/v1/events", (body, now) => intake.ReadNdjson(body, "/v1/events", now))));
+            HandleAsync(context, "/v1/events", (body, now) => intake.ReadNdjson(body.Span, "/v1/events", now))));
     }
 
-    private async Task<IResult> HandleAsync(HttpContext context, string endpoint, Func<byte[], DateTime, IntakeResult> read)
+    private async Task<IResult> HandleAsync(HttpContext context, string endpoint, Func<ReadOnlyMemory<byte>, DateTime, IntakeResult> read)
     {
         var ct = context.RequestAborted;
         if (metrics.WalBytes + committer.PendingBytes > options.MaxBacklogBytes)
@@ -40,12 +40,12 @@ internal sealed class IngestEndpoints(IngestOptions options, LakeLayout lake, Ev
             context.Response.Headers.RetryAfter = "5";
             return Results.Json(new ErrorAnswer("the service is behind writing to the lake; retry later"), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
-        var body = await RequestBody.ReadAsync(context.Request, options.MaxBodyBytes, ct).ConfigureAwait(false);
+        using var body = await RequestBody.ReadPooledAsync(context.Request, options.MaxBodyBytes, ct).ConfigureAwait(false);
         if (body is null)
             return Results.Json(new ErrorAnswer($"the body is larger than {options.MaxBodyBytes} bytes; send smaller batches"), statusCode: StatusCodes.Status413PayloadTooLarge);
 
         var receivedAt = DateTime.UtcNow;
-        var result = read(body, receivedAt);
+        var result = read(body.Memory, receivedAt);
         if (result.BodyError is { } error)
             return Results.Json(new ErrorAnswer(error), statusCode: StatusCodes.Status400BadRequest);
 

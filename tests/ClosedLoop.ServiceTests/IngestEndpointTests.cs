@@ -100,6 +100,38 @@ public sealed class IngestEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_chunked_body_without_a_length_is_read_whole_and_bounded_by_the_limit()
+    {
+        var client = await _harness.StartAsync(o => new() { LakeRoot = o.LakeRoot, Urls = o.Urls, WriteKeys = o.WriteKeys, FlushInterval = o.FlushInterval, MaxBodyBytes = 64 * 1024 });
+        // About 40 KB: more than the first buffer, less than the limit.
+        var fits = ServiceHarness.Batch([.. Enumerable.Range(0, 200).Select(i => ServiceHarness.Track($"m-{i}"))]);
+        var tooLarge = ServiceHarness.Batch([.. Enumerable.Range(0, 400).Select(i => ServiceHarness.Track($"x-{i}"))]);
+
+        using var accepted = await client.PostAsync("/v1/batch", Chunked(fits));
+        using var refused = await client.PostAsync("/v1/batch", Chunked(tooLarge));
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        using (var answer = JsonDocument.Parse(await accepted.Content.ReadAsStringAsync()))
+            Assert.Equal(200, answer.RootElement.GetProperty("accepted").GetInt32());
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        await _harness.StopAsync();
+        Assert.Equal((200, 200), _harness.EventCounts());
+    }
+
+    /// <summary>A body sent with chunked transfer encoding: no Content-Length for the server to size its buffer by.</summary>
+    private static StreamContent Chunked(string json)
+    {
+        var content = new StreamContent(new NonSeekableStream(Encoding.UTF8.GetBytes(json)));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
+    private sealed class NonSeekableStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+    }
+
+    [Fact]
     public async Task A_reject_in_a_pretty_printed_batch_keeps_the_line_its_event_starts_on()
     {
         var client = await _harness.StartAsync();
