@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ClosedLoop.Core.Events;
 using Parquet;
 
@@ -31,7 +30,7 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
     private readonly ParquetOptions _parquetOptions;
     private readonly Dictionary<DateOnly, Partition> _partitions = [];
     private readonly SemaphoreSlim _encoders = new(Math.Max(1, Environment.ProcessorCount));
-    private readonly ConcurrentBag<EventColumns> _columnBuffers = [];
+    private readonly EventColumnsPool _columnBuffers;
     private readonly Queue<Task> _inFlight = new();
     private readonly int _maxInFlight = 4 * Math.Max(1, Environment.ProcessorCount);
     private byte[] _row = new byte[4096];
@@ -41,10 +40,12 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
     private readonly EventKeyCache? _keyCache;
 
     /// <param name="keyCache">Keeps day partitions' event keys for the next writer (the ingest service's flushes).</param>
-    public PartitionedEventWriter(LakeLayout lake, int rowGroupSize = 128 * 1024, EventKeyCache? keyCache = null)
+    /// <param name="columnBuffers">Row group buffers to share with later writers (the ingest service's flushes).</param>
+    public PartitionedEventWriter(LakeLayout lake, int rowGroupSize = 128 * 1024, EventKeyCache? keyCache = null, EventColumnsPool? columnBuffers = null)
     {
         _lake = lake;
         _keyCache = keyCache;
+        _columnBuffers = columnBuffers ?? new EventColumnsPool();
         _rowGroupSize = rowGroupSize;
         _stagingDir = Path.Combine(lake.Staging, "events-" + Guid.NewGuid().ToString("N"));
         _parquetOptions = LakeParquetOptions.Create(EventColumns.DictionaryEncoded);
@@ -166,7 +167,7 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
         {
             await previous.ConfigureAwait(false);
             await _encoders.WaitAsync(ct).ConfigureAwait(false);
-            var columns = _columnBuffers.TryTake(out var reused) ? reused : new EventColumns();
+            var columns = _columnBuffers.Take();
             try
             {
                 // The day's encodes run one after another, so its key set is never shared between threads.
@@ -184,8 +185,7 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
             }
             finally
             {
-                columns.Clear();
-                _columnBuffers.Add(columns);
+                _columnBuffers.Return(columns);
                 _encoders.Release();
             }
         }, ct);

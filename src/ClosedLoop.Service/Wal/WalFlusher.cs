@@ -22,6 +22,7 @@ public sealed class WalFlusher
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     // Today's event keys stay between flushes instead of being read from the day's Parquet files every time.
     private readonly EventKeyCache _keyCache = new();
+    private readonly EventColumnsPool _columnBuffers = new();
 
     public WalFlusher(LakeLayout lake, WriteAheadLog log, EventEnricher enricher, IngestMetrics metrics, ILogger logger)
     {
@@ -85,7 +86,7 @@ public sealed class WalFlusher
             long bytes = segments.Sum(s => new FileInfo(s.Path).Length);
             IReadOnlyList<string> files;
             long written;
-            await using (var writer = new PartitionedEventWriter(_lake, keyCache: _keyCache))
+            await using (var writer = new PartitionedEventWriter(_lake, keyCache: _keyCache, columnBuffers: _columnBuffers))
             {
                 foreach (var segment in segments)
                 {
