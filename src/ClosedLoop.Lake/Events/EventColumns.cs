@@ -86,7 +86,7 @@ internal sealed class EventColumns
     /// returns how many rows were skipped as duplicates. The file is read in blocks, so only its rows' column
     /// values are held, not the file as well.
     /// </summary>
-    public int AddSpillFile(string path, HashSet<long> keys)
+    public int AddSpillFile(string path, EventKeySet keys)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None, 1, FileOptions.SequentialScan);
         int filled = 0, duplicates = 0;
@@ -115,7 +115,7 @@ internal sealed class EventColumns
         }
     }
 
-    private bool AddRow(ReadOnlySpan<byte> row, HashSet<long> keys)
+    private bool AddRow(ReadOnlySpan<byte> row, EventKeySet keys)
     {
         var reader = new SpilledEventRow.Reader(row);
         if (Count == _eventKey.Length)

@@ -6,13 +6,13 @@ namespace ClosedLoop.Lake.Events;
 /// An entry is used only while the partition holds exactly the files its keys were read from plus the files
 /// written through it; any other change (a bulk load, a compaction, an erasure) makes the next writer read again.
 /// </summary>
-internal sealed class EventKeyCache(int maxDays = 2, int maxKeysPerDay = 4_000_000)
+internal sealed class EventKeyCache(int maxDays = 2, int maxKeysPerDay = 16_000_000)
 {
     private readonly Dictionary<string, Entry> _entries = [];
     private readonly Lock _lock = new();
 
     /// <summary>Takes the partition's keys and the file names they cover, or null when there is no entry or the files changed.</summary>
-    public (HashSet<long> Keys, HashSet<string> Files)? Take(string partitionDir)
+    public (EventKeySet Keys, HashSet<string> Files)? Take(string partitionDir)
     {
         lock (_lock)
         {
@@ -23,10 +23,11 @@ internal sealed class EventKeyCache(int maxDays = 2, int maxKeysPerDay = 4_000_0
     }
 
     /// <summary>Keeps a partition's keys after a writer published into it; <paramref name="files"/> are the files they cover.</summary>
-    public void Return(string partitionDir, HashSet<long> keys, HashSet<string> files, DateOnly day)
+    public void Return(string partitionDir, EventKeySet keys, HashSet<string> files, DateOnly day)
     {
         if (keys.Count > maxKeysPerDay)
             return;
+        keys.CompactIfLarge();
         lock (_lock)
         {
             _entries[partitionDir] = new Entry(keys, files, day);
@@ -41,5 +42,5 @@ internal sealed class EventKeyCache(int maxDays = 2, int maxKeysPerDay = 4_000_0
         ? Directory.EnumerateFiles(partitionDir, "*.parquet").Select(f => Path.GetFileName(f)).ToHashSet(StringComparer.Ordinal)
         : new HashSet<string>(StringComparer.Ordinal);
 
-    private sealed record Entry(HashSet<long> Keys, HashSet<string> Files, DateOnly Day);
+    private sealed record Entry(EventKeySet Keys, HashSet<string> Files, DateOnly Day);
 }

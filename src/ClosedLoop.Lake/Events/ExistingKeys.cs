@@ -6,21 +6,27 @@ namespace ClosedLoop.Lake.Events;
 internal static class ExistingKeys
 {
     /// <summary>The keys and the names of the files they were read from.</summary>
-    public static (HashSet<long> Keys, HashSet<string> Files) LoadWithFiles(string partitionDir)
+    public static (EventKeySet Keys, HashSet<string> Files) LoadWithFiles(string partitionDir)
     {
-        var keys = new HashSet<long>();
         var files = new HashSet<string>(StringComparer.Ordinal);
         if (!Directory.Exists(partitionDir))
-            return (keys, files);
+            return (new EventKeySet(), files);
+        var keys = new KeyBuffer();
         foreach (var file in Directory.EnumerateFiles(partitionDir, "*.parquet"))
         {
             ReadInto(file, keys).GetAwaiter().GetResult();
             files.Add(Path.GetFileName(file));
         }
-        return (keys, files);
+        return (EventKeySet.FromKeys(keys.Values, keys.Count), files);
     }
 
-    private static async Task ReadInto(string file, HashSet<long> keys)
+    private sealed class KeyBuffer
+    {
+        public long[] Values = [];
+        public int Count;
+    }
+
+    private static async Task ReadInto(string file, KeyBuffer keys)
     {
         await using var reader = await ParquetReader.CreateAsync(file).ConfigureAwait(false);
         var field = reader.Schema.DataFields.FirstOrDefault(f => f.Name == EventColumns.EventKeyField.Name);
@@ -29,11 +35,11 @@ internal static class ExistingKeys
         for (var g = 0; g < reader.RowGroupCount; g++)
         {
             using var group = reader.OpenRowGroupReader(g);
-            var values = new long[group.RowCount];
-            await group.ReadAsync<long>(field, values.AsMemory()).ConfigureAwait(false);
-            keys.EnsureCapacity(keys.Count + values.Length);
-            foreach (var v in values)
-                keys.Add(v);
+            var rows = (int)group.RowCount;
+            if (keys.Count + rows > keys.Values.Length)
+                Array.Resize(ref keys.Values, Math.Max(keys.Count + rows, keys.Values.Length * 2));
+            await group.ReadAsync<long>(field, keys.Values.AsMemory(keys.Count, rows)).ConfigureAwait(false);
+            keys.Count += rows;
         }
     }
 }

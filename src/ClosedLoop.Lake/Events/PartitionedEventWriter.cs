@@ -223,7 +223,7 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
         public string Directory { get; } = directory;
         public SpillFile? Spill { get; set; }
         /// <summary>Event keys of the day, in the lake and written so far; loaded by the first encode.</summary>
-        public HashSet<long>? Keys { get; set; }
+        public EventKeySet? Keys { get; set; }
         /// <summary>The partition's file names that <see cref="Keys"/> covers.</summary>
         public HashSet<string>? KeyFiles { get; set; }
         public Task LastWrite { get; set; } = Task.CompletedTask;
