@@ -209,8 +209,7 @@ public sealed class AttributionRun : IDisposable
             CREATE TEMP TABLE paths AS
             WITH touched AS (
                 SELECT c.conversion_id, c.conversion_type, c.person_id, c.converted_at, c.revenue, c.lead_at, c.opportunity_at,
-                       t.touchpoint_id, t."timestamp" AS touched_at, t.event_id, t.channel, t.source, t.medium, t.campaign,
-                       t.content, t.term, t.landing_page, coalesce({dimension}, '(not set)') AS dimension_value,
+                       t.touchpoint_id, t."timestamp" AS touched_at, t.channel, coalesce({dimension}, '(not set)') AS dimension_value,
                        row_number() OVER w AS i,
                        count(*) OVER (PARTITION BY c.conversion_id) AS n
                 FROM conv c
