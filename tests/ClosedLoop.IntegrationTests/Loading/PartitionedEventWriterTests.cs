@@ -17,14 +17,15 @@ public sealed class PartitionedEventWriterTests : IDisposable
         EventName = i % 3 == 0 ? "Signed Up" : null,
         AnonymousId = $"cookie-{i % 7}",
         Email = i % 5 == 0 ? $"zoë{i}@example.com" : null,
-        Url = $"https://acme.example/p/{i}?utm_campaign=spring",
+        // Some values longer than 127 bytes (a two-byte length in the spill row), ASCII and not.
+        Url = $"https://acme.example/p/{i}?utm_campaign=spring" + (i % 4 == 1 ? "&q=" + new string('x', 150) : ""),
         PagePath = $"/p/{i}",
         Campaign = "spring",
         Channel = "Paid Search",
         ReferralExcluded = i % 2 == 0,
         TimestampClamped = i % 11 == 0,
         Revenue = i % 4 == 0 ? i * 1.5 : null,
-        PropertiesJson = i % 6 == 0 ? """{"plan":"pro","note":"naïve ☃"}""" : null,
+        PropertiesJson = i % 6 == 0 ? """{"plan":"pro","note":"naïve ☃"}""" : i % 6 == 3 ? $$"""{"note":"{{new string('é', 100)}}"}""" : null,
     };
 
     [Fact]
