@@ -28,8 +28,6 @@ internal sealed class EventKeySet : IEnumerable<long>
         return new EventKeySet { _sorted = keys };
     }
 
-    public bool Contains(long key) => (_sorted.Length > 0 && Array.BinarySearch(_sorted, key) >= 0) || _added.Contains(key);
-
     /// <summary>Adds the key; false when the set held it already.</summary>
     public bool Add(long key)
     {

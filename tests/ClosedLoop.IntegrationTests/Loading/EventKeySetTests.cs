@@ -13,8 +13,8 @@ public sealed class EventKeySetTests
         Assert.False(set.Add(3));
         Assert.True(set.Add(4));
         Assert.False(set.Add(4));
-        Assert.True(set.Contains(5));
-        Assert.False(set.Contains(2));
+        Assert.Contains(5L, set);
+        Assert.DoesNotContain(2L, set);
         Assert.Equal([1L, 3, 4, 5], set.Order());
     }
 
