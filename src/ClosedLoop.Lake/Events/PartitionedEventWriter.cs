@@ -60,7 +60,7 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
     /// <summary>Takes one event; duplicates are dropped when its day is encoded.</summary>
     public ValueTask AddAsync(EnrichedEvent e, CancellationToken ct)
     {
-        var length = SpilledEventRow.Write(e, EventKeys.Of(e.EventId), ref _row, 0);
+        var length = SpilledEventRow.Write(e, ref _row, 0);
         var full = Append(e.EventDate, _row.AsSpan(0, length));
         return full is null ? ValueTask.CompletedTask : new ValueTask(EncodeAsync(full, last: false, ct));
     }

@@ -25,8 +25,9 @@ internal static class SpilledEventRow
     ];
 
     /// <summary>Appends the row to <paramref name="buffer"/> from <paramref name="offset"/> on (growing it); returns the new end.</summary>
-    public static int Write(EnrichedEvent e, long eventKey, ref byte[] buffer, int offset)
+    public static int Write(EnrichedEvent e, ref byte[] buffer, int offset)
     {
+        var eventKey = EventKeys.Of(e.EventId);
         var start = offset;
         Ensure(ref buffer, offset, sizeof(int) + 3 * sizeof(long) + 1 + sizeof(double));
         offset += sizeof(int);

@@ -287,7 +287,7 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
         public long InputBytes { get; set; }
         public ReadOnlyMemory<byte> Rows => _rows.AsMemory(0, _length);
 
-        public void Add(EnrichedEvent e) => _length = SpilledEventRow.Write(e, EventKeys.Of(e.EventId), ref _rows, _length);
+        public void Add(EnrichedEvent e) => _length = SpilledEventRow.Write(e, ref _rows, _length);
 
         /// <summary>Gives the row buffer back once the writer has taken the rows.</summary>
         public void Recycle()

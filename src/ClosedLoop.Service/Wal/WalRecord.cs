@@ -34,7 +34,7 @@ internal static class WalRecord
         buffer[0] = RowsFormat;
         var length = 1;
         foreach (var e in events)
-            length = SpilledEventRow.Write(e, EventKeys.Of(e.EventId), ref buffer, length);
+            length = SpilledEventRow.Write(e, ref buffer, length);
         // One oversized batch must not pin its buffer to the thread for good.
         t_scratch = buffer.Length <= 4 * 1024 * 1024 ? buffer : null;
         return buffer.AsSpan(0, length).ToArray();
