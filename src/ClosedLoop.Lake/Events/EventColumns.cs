@@ -56,7 +56,7 @@ internal sealed class EventColumns
     public static readonly string[] DictionaryEncoded =
     [
         "type", "event", "page_host", "page_path", "referrer_host", "source", "medium", "campaign", "content", "term",
-        "click_id_type", "channel", "user_agent", "currency", "warnings",
+        "click_id_type", "channel", "user_agent", "currency", "warnings", "properties", "url", "referrer", "anonymous_id", "ip", "click_id", "email", "user_id",
     ];
 
     /// <summary>The string fields in the order of <see cref="SpilledEventRow.StringValues"/>.</summary>
