@@ -1,5 +1,4 @@
-using Parquet;
-using Parquet.Schema;
+using ParquetSharp;
 
 namespace ClosedLoop.Lake.Events;
 
@@ -7,70 +6,61 @@ namespace ClosedLoop.Lake.Events;
 /// The columns of <c>lake/events</c> and a column-major buffer of rows for one row group, filled from spilled
 /// rows (<see cref="SpilledEventRow"/>), de-duplicated by event key, and written column by column, as Parquet stores them. One buffer is
 /// reused for row group after row group, so its arrays are allocated once rather than regrown for every group.
+/// Written with ParquetSharp (Apache Arrow's C++ Parquet writer): its byte-array columns take the buffered UTF-8
+/// as it is, where Parquet.Net wanted every value as UTF-16 to encode back to UTF-8, hash for its dictionary and
+/// compress in managed code; that was 28% of a load's CPU (see bench/RESULTS.md).
 /// </summary>
 internal sealed class EventColumns
 {
-    // The schema is the contract other engines read; add columns at the end, never rename.
-    private static readonly DataField<string> s_eventId = new("event_id");
-    private static readonly DataField<long> s_eventKey = new("event_key");
-    private static readonly DateTimeDataField s_timestamp = LakeTimestamp.Field("timestamp");
-    private static readonly DateTimeDataField s_receivedAt = LakeTimestamp.Field("received_at");
-    private static readonly DataField<string> s_type = new("type");
-    private static readonly DataField<string> s_eventName = new("event", true);
-    private static readonly DataField<string> s_anonymousId = new("anonymous_id", true);
-    private static readonly DataField<string> s_userId = new("user_id", true);
-    private static readonly DataField<string> s_email = new("email", true);
-    private static readonly DataField<string> s_previousId = new("previous_id", true);
-    private static readonly DataField<string> s_url = new("url", true);
-    private static readonly DataField<string> s_pageHost = new("page_host", true);
-    private static readonly DataField<string> s_pagePath = new("page_path", true);
-    private static readonly DataField<string> s_referrer = new("referrer", true);
-    private static readonly DataField<string> s_referrerHost = new("referrer_host", true);
-    private static readonly DataField<string> s_source = new("source", true);
-    private static readonly DataField<string> s_medium = new("medium", true);
-    private static readonly DataField<string> s_campaign = new("campaign", true);
-    private static readonly DataField<string> s_content = new("content", true);
-    private static readonly DataField<string> s_term = new("term", true);
-    private static readonly DataField<string> s_clickId = new("click_id", true);
-    private static readonly DataField<string> s_clickIdType = new("click_id_type", true);
-    private static readonly DataField<string> s_channel = new("channel");
-    private static readonly DataField<bool> s_referralExcluded = new("referral_excluded");
-    private static readonly DataField<string> s_userAgent = new("user_agent", true);
-    private static readonly DataField<string> s_ip = new("ip", true);
-    private static readonly DataField<double?> s_revenue = new("revenue", true);
-    private static readonly DataField<string> s_currency = new("currency", true);
-    private static readonly DataField<string> s_properties = new("properties", true);
-    private static readonly DataField<bool> s_timestampClamped = new("timestamp_clamped");
-    private static readonly DataField<string> s_warnings = new("warnings", true);
+    /// <summary>The column holding <see cref="EventKeys.Of"/> of the event id, read back for de-duplication.</summary>
+    public const string EventKeyColumn = "event_key";
 
-    public static readonly ParquetSchema Schema = new(
-        s_eventId, s_eventKey, s_timestamp, s_receivedAt, s_type, s_eventName, s_anonymousId, s_userId, s_email,
-        s_previousId, s_url, s_pageHost, s_pagePath, s_referrer, s_referrerHost, s_source, s_medium, s_campaign,
-        s_content, s_term, s_clickId, s_clickIdType, s_channel, s_referralExcluded, s_userAgent, s_ip, s_revenue,
-        s_currency, s_properties, s_timestampClamped, s_warnings);
+    /// <summary>The string columns, in the order of <see cref="SpilledEventRow.StringValues"/>.</summary>
+    private static readonly string[] s_stringColumns =
+    [
+        "event_id", "type", "event", "anonymous_id", "user_id", "email", "previous_id", "url", "page_host", "page_path",
+        "referrer", "referrer_host", "source", "medium", "campaign", "content", "term", "click_id", "click_id_type",
+        "channel", "user_agent", "ip", "currency", "properties", "warnings",
+    ];
+
+    // The schema is the contract other engines read; add columns at the end, never rename.
+    private static readonly string[] s_fileOrder =
+    [
+        "event_id", EventKeyColumn, "timestamp", "received_at", "type", "event", "anonymous_id", "user_id", "email",
+        "previous_id", "url", "page_host", "page_path", "referrer", "referrer_host", "source", "medium", "campaign",
+        "content", "term", "click_id", "click_id_type", "channel", "referral_excluded", "user_agent", "ip", "revenue",
+        "currency", "properties", "timestamp_clamped", "warnings",
+    ];
 
     /// <summary>
-    /// String columns with few distinct values per day (types, hosts, paths, campaign fields, channels, user agents):
-    /// dictionary pages make them a fraction of their plain size and leave less for Zstd to compress.
+    /// The file schema. Timestamps are INT64 milliseconds (see <see cref="LakeTimestamp"/>) marked as not adjusted
+    /// to UTC: DuckDB reads a UTC-adjusted timestamp as TIMESTAMP WITH TIME ZONE, and the lake's are plain
+    /// TIMESTAMP values that hold UTC, as in the files Parquet.Net wrote before.
     /// </summary>
-    public static readonly string[] DictionaryEncoded =
-    [
-        "type", "event", "page_host", "page_path", "referrer_host", "source", "medium", "campaign", "content", "term",
-        "click_id_type", "channel", "user_agent", "currency", "warnings", "properties", "url", "referrer", "anonymous_id", "ip", "click_id", "email", "user_id",
-    ];
+    public static readonly Column[] Schema = s_fileOrder.Select(name => name switch
+    {
+        EventKeyColumn => new Column<long>(name),
+        "timestamp" or "received_at" => new Column<DateTime>(name, LogicalType.Timestamp(isAdjustedToUtc: false, TimeUnit.Millis)),
+        "referral_excluded" or "timestamp_clamped" => new Column<bool>(name),
+        "revenue" => new Column<double?>(name),
+        _ => (Column)new Column<string>(name),
+    }).ToArray();
 
-    /// <summary>The string fields in the order of <see cref="SpilledEventRow.StringValues"/>.</summary>
-    private static readonly DataField<string>[] s_stringFields =
-    [
-        s_eventId, s_type, s_eventName, s_anonymousId, s_userId, s_email, s_previousId, s_url, s_pageHost, s_pagePath,
-        s_referrer, s_referrerHost, s_source, s_medium, s_campaign, s_content, s_term, s_clickId, s_clickIdType,
-        s_channel, s_userAgent, s_ip, s_currency, s_properties, s_warnings,
-    ];
+    /// <summary>
+    /// Zstd level 1, as every other lake file (<see cref="LakeParquetOptions"/>). Every column may be
+    /// dictionary-encoded but the unique ones; the writer falls back to plain pages when a dictionary outgrows its
+    /// page (1 MiB), so a column with many distinct values costs little.
+    /// </summary>
+    public static WriterProperties NewWriterProperties() => new WriterPropertiesBuilder()
+        .Compression(Compression.Zstd)
+        .CompressionLevel(1)
+        .EnableDictionary()
+        .DisableDictionary("event_id")
+        .DisableDictionary(EventKeyColumn)
+        .CreatedBy("ClosedLoop")
+        .Build();
 
-    /// <summary>The field holding <see cref="EventKeys.Of"/> of the event id, read back for de-duplication.</summary>
-    public static DataField<long> EventKeyField => s_eventKey;
-
-    private readonly Utf8Column[] _strings = s_stringFields.Select(_ => new Utf8Column()).ToArray();
+    private readonly Utf8Column[] _strings = s_stringColumns.Select(_ => new Utf8Column()).ToArray();
     private byte[] _block = new byte[4 << 20];
     private readonly Utf8Column.WriteBuffers _writeBuffers = new();
     private long[] _eventKey = new long[1024];
@@ -154,34 +144,66 @@ internal sealed class EventColumns
             column.Clear();
     }
 
-    /// <summary>Writes the buffered rows as one row group.</summary>
-    public async Task WriteRowGroupAsync(ParquetWriter writer, CancellationToken ct)
+    /// <summary>Writes the buffered rows as one row group, its columns in <see cref="Schema"/> order.</summary>
+    public void WriteRowGroup(ParquetFileWriter writer)
     {
         var n = Count;
         if (n == 0)
             return;
-        using var group = writer.CreateRowGroup();
-        foreach (var field in Schema.DataFields)
+        using var group = writer.AppendRowGroup();
+        foreach (var name in s_fileOrder)
         {
-            if (field is DataField<string> text)
+            using var column = group.NextColumn();
+            switch (name)
             {
-                var index = Array.IndexOf(s_stringFields, text);
-                await _strings[index].WriteAsync(group, text, _writeBuffers, ct).ConfigureAwait(false);
+                case EventKeyColumn:
+                    ((ColumnWriter<long>)column).WriteBatch(_eventKey.AsSpan(0, n));
+                    break;
+                case "timestamp":
+                    ((ColumnWriter<long>)column).WriteBatch(UnixMilliseconds(_timestamp.AsSpan(0, n)));
+                    break;
+                case "received_at":
+                    ((ColumnWriter<long>)column).WriteBatch(UnixMilliseconds(_receivedAt.AsSpan(0, n)));
+                    break;
+                case "referral_excluded":
+                    ((ColumnWriter<bool>)column).WriteBatch(_referralExcluded.AsSpan(0, n));
+                    break;
+                case "timestamp_clamped":
+                    ((ColumnWriter<bool>)column).WriteBatch(_timestampClamped.AsSpan(0, n));
+                    break;
+                case "revenue":
+                    WriteRevenue((ColumnWriter<double>)column, n);
+                    break;
+                default:
+                    _strings[Array.IndexOf(s_stringColumns, name)].Write((ColumnWriter<ByteArray>)column, _writeBuffers);
+                    break;
             }
-            else if (field == s_eventKey)
-                await group.WriteAsync<long>(s_eventKey, _eventKey.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
-            else if (field == s_timestamp)
-                await group.WriteAsync<DateTime>(s_timestamp, _timestamp.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
-            else if (field == s_receivedAt)
-                await group.WriteAsync<DateTime>(s_receivedAt, _receivedAt.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
-            else if (field == s_referralExcluded)
-                await group.WriteAsync<bool>(s_referralExcluded, _referralExcluded.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
-            else if (field == s_timestampClamped)
-                await group.WriteAsync<bool>(s_timestampClamped, _timestampClamped.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
-            else if (field == s_revenue)
-                await group.WriteAsync<double>(s_revenue, _revenue.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
-            else
-                throw new InvalidOperationException($"no buffer for column {field.Name}");
         }
+    }
+
+    /// <summary>Milliseconds since the Unix epoch, rounded down, in a buffer reused by the next call.</summary>
+    private ReadOnlySpan<long> UnixMilliseconds(ReadOnlySpan<DateTime> values)
+    {
+        var millis = Utf8Column.EnsureLength(ref _writeBuffers.Longs, values.Length);
+        for (var i = 0; i < values.Length; i++)
+        {
+            var (quotient, remainder) = Math.DivRem(values[i].Ticks - DateTime.UnixEpoch.Ticks, TimeSpan.TicksPerMillisecond);
+            millis[i] = remainder < 0 ? quotient - 1 : quotient;
+        }
+        return millis.AsSpan(0, values.Length);
+    }
+
+    private void WriteRevenue(ColumnWriter<double> column, int n)
+    {
+        var levels = Utf8Column.EnsureLength(ref _writeBuffers.Levels, n);
+        var values = Utf8Column.EnsureLength(ref _writeBuffers.Doubles, n);
+        var present = 0;
+        for (var i = 0; i < n; i++)
+        {
+            levels[i] = (short)(_revenue[i] is null ? 0 : 1);
+            if (_revenue[i] is { } revenue)
+                values[present++] = revenue;
+        }
+        column.WriteBatch(n, levels.AsSpan(0, n), default, values.AsSpan(0, present));
     }
 }

@@ -29,7 +29,7 @@ internal static class ExistingKeys
     private static async Task ReadInto(string file, KeyBuffer keys)
     {
         await using var reader = await ParquetReader.CreateAsync(file).ConfigureAwait(false);
-        var field = reader.Schema.DataFields.FirstOrDefault(f => f.Name == EventColumns.EventKeyField.Name);
+        var field = reader.Schema.DataFields.FirstOrDefault(f => f.Name == EventColumns.EventKeyColumn);
         if (field is null)
             return;
         for (var g = 0; g < reader.RowGroupCount; g++)

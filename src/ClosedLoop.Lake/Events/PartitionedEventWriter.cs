@@ -1,5 +1,5 @@
 using ClosedLoop.Core.Events;
-using Parquet;
+using ParquetSharp;
 
 namespace ClosedLoop.Lake.Events;
 
@@ -27,7 +27,6 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
     private readonly LakeLayout _lake;
     private readonly string _stagingDir;
     private readonly int _rowGroupSize;
-    private readonly ParquetOptions _parquetOptions;
     private readonly Dictionary<DateOnly, Partition> _partitions = [];
     private readonly SemaphoreSlim _encoders = new(Math.Max(1, Environment.ProcessorCount));
     private readonly EventColumnsPool _columnBuffers;
@@ -48,7 +47,6 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
         _columnBuffers = columnBuffers ?? new EventColumnsPool();
         _rowGroupSize = rowGroupSize;
         _stagingDir = Path.Combine(lake.Staging, "events-" + Guid.NewGuid().ToString("N"));
-        _parquetOptions = LakeParquetOptions.Create(EventColumns.DictionaryEncoded);
     }
 
     /// <summary>Events written, after de-duplication; final once <see cref="CompleteAsync"/> has returned.</summary>
@@ -108,7 +106,7 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
         var published = new List<string>();
         foreach (var (date, partition) in _partitions.OrderBy(p => p.Key))
         {
-            await partition.CloseAsync().ConfigureAwait(false);
+            partition.Close();
             if (partition.StagingPath is not null)
             {
                 Directory.CreateDirectory(partition.Directory);
@@ -139,7 +137,7 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
         foreach (var partition in _partitions.Values)
         {
             partition.Spill?.Dispose();
-            await partition.CloseAsync().ConfigureAwait(false);
+            partition.Abandon();
         }
         if (!_completed)
             ScratchDirectory.TryDelete(_stagingDir);
@@ -177,8 +175,8 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
                 File.Delete(spill.Path);
                 if (columns.Count > 0)
                 {
-                    var writer = partition.Writer ??= await OpenAsync(partition, ct).ConfigureAwait(false);
-                    await columns.WriteRowGroupAsync(writer, ct).ConfigureAwait(false);
+                    partition.Writer ??= Open(partition);
+                    columns.WriteRowGroup(partition.Writer);
                 }
                 if (last && _keyCache is null)
                     partition.Keys = null;
@@ -192,11 +190,11 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
         _inFlight.Enqueue(partition.LastWrite);
     }
 
-    private async Task<ParquetWriter> OpenAsync(Partition partition, CancellationToken ct)
+    private ParquetFileWriter Open(Partition partition)
     {
         partition.StagingPath = Path.Combine(_stagingDir, LakeLayout.NewFileName("events"));
-        partition.Stream = new FileStream(partition.StagingPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
-        return await ParquetWriter.CreateAsync(EventColumns.Schema, partition.Stream, _parquetOptions, cancellationToken: ct).ConfigureAwait(false);
+        using var properties = EventColumns.NewWriterProperties();
+        return new ParquetFileWriter(partition.StagingPath, EventColumns.Schema, properties);
     }
 
     /// <summary>Rows of one day waiting to become a row group, appended to a file in staging.</summary>
@@ -228,21 +226,29 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
         public HashSet<string>? KeyFiles { get; set; }
         public Task LastWrite { get; set; } = Task.CompletedTask;
         public string? StagingPath { get; set; }
-        public FileStream? Stream { get; set; }
-        public ParquetWriter? Writer { get; set; }
+        public ParquetFileWriter? Writer { get; set; }
 
-        public async Task CloseAsync()
+        /// <summary>Writes the file's footer and closes it.</summary>
+        public void Close()
         {
-            if (Writer is not null)
+            if (Writer is null)
+                return;
+            try
             {
-                await Writer.DisposeAsync().ConfigureAwait(false);
+                Writer.Close();
+            }
+            finally
+            {
+                Writer.Dispose();
                 Writer = null;
             }
-            if (Stream is not null)
-            {
-                await Stream.DisposeAsync().ConfigureAwait(false);
-                Stream = null;
-            }
+        }
+
+        /// <summary>Closes the file after a failure; the staging directory holding it is removed anyway.</summary>
+        public void Abandon()
+        {
+            Writer?.Dispose();
+            Writer = null;
         }
     }
 }

@@ -1,6 +1,4 @@
-using System.Text;
-using Parquet;
-using Parquet.Schema;
+using ParquetSharp;
 
 namespace ClosedLoop.Lake.Events;
 
@@ -51,33 +49,31 @@ internal sealed class Utf8Column
     }
 
     /// <summary>
-    /// Writes the column. Values go to Parquet.Net as slices of one decoded char buffer, with definition levels
-    /// for nulls, so writing a row group allocates no string per value; 2.7M short-lived strings per row group
-    /// were what let the GC heap grow past a gigabyte.
+    /// Writes the column: each value goes to the writer as a pointer into the pinned buffer, with definition levels
+    /// for nulls, so writing allocates nothing per value and converts nothing; the writer copies the bytes it encodes.
     /// </summary>
-    public async Task WriteAsync(ParquetRowGroupWriter group, DataField<string> field, WriteBuffers buffers, CancellationToken ct)
+    public unsafe void Write(ColumnWriter<ByteArray> writer, WriteBuffers buffers)
     {
-        var chars = EnsureLength(ref buffers.Chars, Encoding.UTF8.GetMaxCharCount(_used));
         var values = EnsureLength(ref buffers.Values, Count);
         var levels = EnsureLength(ref buffers.Levels, Count);
-        int used = 0, present = 0;
-        for (var i = 0; i < Count; i++)
+        fixed (byte* bytes = _bytes)
         {
-            if (_lengths[i] < 0)
+            var present = 0;
+            for (var i = 0; i < Count; i++)
             {
-                levels[i] = 0;
-                continue;
+                if (_lengths[i] < 0)
+                {
+                    levels[i] = 0;
+                    continue;
+                }
+                levels[i] = 1;
+                values[present++] = new ByteArray((nint)(bytes + _offsets[i]), _lengths[i]);
             }
-            levels[i] = 1;
-            var length = Encoding.UTF8.GetChars(_bytes.AsSpan(_offsets[i], _lengths[i]), chars.AsSpan(used));
-            values[present++] = chars.AsMemory(used, length);
-            used += length;
+            writer.WriteBatch(Count, levels.AsSpan(0, Count), default, values.AsSpan(0, present));
         }
-        ReadOnlyMemory<int>? definitionLevels = field.IsNullable ? levels.AsMemory(0, Count) : null;
-        await group.WriteAllPartsAsync<ReadOnlyMemory<char>>(field, values.AsMemory(0, present), definitionLevels, null, ct).ConfigureAwait(false);
     }
 
-    private static T[] EnsureLength<T>(ref T[] array, int length)
+    public static T[] EnsureLength<T>(ref T[] array, int length)
     {
         if (array.Length < length)
             array = new T[Math.Max(length, array.Length * 2)];
@@ -87,8 +83,9 @@ internal sealed class Utf8Column
     /// <summary>What writing a column needs for a moment; one set serves all the columns of a row group in turn.</summary>
     public sealed class WriteBuffers
     {
-        public char[] Chars = [];
-        public ReadOnlyMemory<char>[] Values = [];
-        public int[] Levels = [];
+        public ByteArray[] Values = [];
+        public short[] Levels = [];
+        public long[] Longs = [];
+        public double[] Doubles = [];
     }
 }
