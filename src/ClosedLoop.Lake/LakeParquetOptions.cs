@@ -3,7 +3,7 @@ using Parquet;
 namespace ClosedLoop.Lake;
 
 /// <summary>
-/// How every Parquet file ClosedLoop writes itself is compressed and encoded. One place, because Parquet.Net's
+/// How every Parquet file ClosedLoop writes itself with Parquet.Net is compressed. One place, because Parquet.Net's
 /// defaults are a trap: its default level is <c>SmallestSize</c>, Zstd level 19, which spent 0.3 s of CPU on the
 /// thousand rejects of a one-million-event load, more than encoding a day of events.
 /// </summary>
@@ -11,18 +11,11 @@ internal static class LakeParquetOptions
 {
     /// <summary>
     /// Zstd at level 1: a third of Snappy's size for about 10% more load time (measured on generated events).
-    /// Parquet.Net 6 dictionary-encodes only the columns it is asked to; name the repetitive string columns in
-    /// <paramref name="dictionaryColumns"/>.
+    /// The events files, written with ParquetSharp, use the same codec and level (<c>EventColumns</c>).
     /// </summary>
-    public static ParquetOptions Create(params IEnumerable<string> dictionaryColumns)
+    public static ParquetOptions Create() => new()
     {
-        var options = new ParquetOptions
-        {
-            CompressionMethod = CompressionMethod.Zstd,
-            CompressionLevel = System.IO.Compression.CompressionLevel.Fastest,
-        };
-        foreach (var column in dictionaryColumns)
-            options.ColumnEncodingHints[column] = EncodingHint.Dictionary;
-        return options;
-    }
+        CompressionMethod = CompressionMethod.Zstd,
+        CompressionLevel = System.IO.Compression.CompressionLevel.Fastest,
+    };
 }

@@ -181,15 +181,17 @@ internal sealed class EventColumns
         }
     }
 
-    /// <summary>Milliseconds since the Unix epoch, rounded down, in a buffer reused by the next call.</summary>
+    private const long UnixEpochMilliseconds = 62_135_596_800_000;
+
+    /// <summary>
+    /// Milliseconds since the Unix epoch, rounded down, in a buffer reused by the next call. Ticks count from year 1
+    /// and are never negative, so dividing them rounds down before 1970 too (as <c>ToUnixTimeMilliseconds</c> does).
+    /// </summary>
     private ReadOnlySpan<long> UnixMilliseconds(ReadOnlySpan<DateTime> values)
     {
         var millis = Utf8Column.EnsureLength(ref _writeBuffers.Longs, values.Length);
         for (var i = 0; i < values.Length; i++)
-        {
-            var (quotient, remainder) = Math.DivRem(values[i].Ticks - DateTime.UnixEpoch.Ticks, TimeSpan.TicksPerMillisecond);
-            millis[i] = remainder < 0 ? quotient - 1 : quotient;
-        }
+            millis[i] = values[i].Ticks / TimeSpan.TicksPerMillisecond - UnixEpochMilliseconds;
         return millis.AsSpan(0, values.Length);
     }
 
