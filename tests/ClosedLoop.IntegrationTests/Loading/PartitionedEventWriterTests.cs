@@ -71,6 +71,35 @@ public sealed class PartitionedEventWriterTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Over_the_spill_budget_the_busiest_day_is_cut_early_and_later_duplicates_of_it_are_still_skipped()
+    {
+        // Day 1 takes three events in five, days 2 and 3 one each; rows are about 200 bytes, so a 40 KB budget is
+        // passed every couple of hundred rows, long before any day reaches the 100k-row group size.
+        var days = new[] { new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 3) };
+        var events = Enumerable.Range(0, 3000).Select(i => Event(i, days[i % 5 < 3 ? 0 : i % 5 - 2])).ToList();
+        await using (var writer = new PartitionedEventWriter(_lake.Layout, rowGroupSize: 100_000, spillBudget: 40_000))
+        {
+            foreach (var e in events)
+                await writer.AddAsync(e, CancellationToken.None);
+            // e0 (day 1) went out in the day's first row group, long ago.
+            await writer.AddAsync(events[0], CancellationToken.None);
+            Assert.Equal(3, (await writer.CompleteAsync(CancellationToken.None)).Count);
+            Assert.Equal(1, writer.Duplicates);
+            Assert.Equal(3000, writer.Written);
+        }
+
+        var groups = _lake.Query($"""
+            select regexp_extract(file_name, 'event_date=([0-9-]+)', 1) as day, count(*), sum(row_group_num_rows)
+            from (select distinct file_name, row_group_id, row_group_num_rows from parquet_metadata('{_lake.EventsGlob}'))
+            group by 1 order by 1
+            """);
+        Assert.Equal(["2026-03-01", "2026-03-02", "2026-03-03"], groups.Select(g => g[0]));
+        Assert.Equal(["1800", "600", "600"], groups.Select(g => g[2]));
+        Assert.True(int.Parse(groups[0][1]!, CultureInfo.InvariantCulture) > 5, $"day 1 has {groups[0][1]} row groups");
+        Assert.Equal(3000, _lake.Scalar($"select count(distinct event_id) from read_parquet('{_lake.EventsGlob}')"));
+    }
+
     private async Task<(long Written, long Duplicates)> WriteAsync(EventKeyCache? cache, params int[] ids)
     {
         await using var writer = new PartitionedEventWriter(_lake.Layout, keyCache: cache);
