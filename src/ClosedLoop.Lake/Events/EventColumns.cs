@@ -74,9 +74,9 @@ internal sealed class EventColumns
     /// <summary>
     /// Adds the rows of a spill file whose event key is not in <paramref name="keys"/> yet (adding their keys);
     /// returns how many rows were skipped as duplicates. The file is read in blocks, so only its rows' column
-    /// values are held, not the file as well. <paramref name="shared"/> is the table its rows were written with.
+    /// values are held, not the file as well.
     /// </summary>
-    public int AddSpillFile(string path, EventKeySet keys, SharedStrings? shared = null)
+    public int AddSpillFile(string path, EventKeySet keys)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None, 1, FileOptions.SequentialScan);
         int filled = 0, duplicates = 0;
@@ -87,7 +87,7 @@ internal sealed class EventColumns
             var consumed = 0;
             while (SpilledEventRow.TryGetRow(_block.AsSpan(consumed, filled - consumed), out var row, out var length))
             {
-                if (!AddRow(row, keys, shared))
+                if (!AddRow(row, keys))
                     duplicates++;
                 consumed += length;
             }
@@ -105,9 +105,9 @@ internal sealed class EventColumns
         }
     }
 
-    private bool AddRow(ReadOnlySpan<byte> row, EventKeySet keys, SharedStrings? shared)
+    private bool AddRow(ReadOnlySpan<byte> row, EventKeySet keys)
     {
-        var reader = new SpilledEventRow.Reader(row, shared);
+        var reader = new SpilledEventRow.Reader(row);
         if (Count == _eventKey.Length)
             Grow();
         var i = Count;

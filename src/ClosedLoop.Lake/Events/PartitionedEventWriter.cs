@@ -62,12 +62,6 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
         _stagingDir = Path.Combine(lake.Staging, "events-" + Guid.NewGuid().ToString("N"));
     }
 
-    /// <summary>
-    /// The repeated values that rows given to <see cref="AddSpilledAsync"/> may refer to (see
-    /// <see cref="SpilledEventRow.Write"/>); lives as long as this writer.
-    /// </summary>
-    public SharedStrings SharedValues { get; } = new();
-
     /// <summary>Events written, after de-duplication; final once <see cref="CompleteAsync"/> has returned.</summary>
     public long Written => _taken - Duplicates;
 
@@ -205,7 +199,7 @@ internal sealed class PartitionedEventWriter : IAsyncDisposable
                 // The day's encodes run one after another, so its key set is never shared between threads.
                 if (partition.Keys is null)
                     (partition.Keys, partition.KeyFiles) = _keyCache?.Take(partition.Directory) ?? ExistingKeys.LoadWithFiles(partition.Directory);
-                Interlocked.Add(ref _duplicates, columns.AddSpillFile(spill.Path, partition.Keys, SharedValues));
+                Interlocked.Add(ref _duplicates, columns.AddSpillFile(spill.Path, partition.Keys));
                 File.Delete(spill.Path);
                 if (columns.Count > 0)
                 {

@@ -8,25 +8,12 @@ namespace ClosedLoop.Lake.Events;
 /// One enriched event as the bytes of a day partition's spill file (see <see cref="PartitionedEventWriter"/>):
 /// the row's length (so a file can be read back in blocks), the event key, the two timestamps as ticks, a flags byte, the revenue when present, then every string
 /// column of <see cref="EventColumns"/> in schema order as a varint of (UTF-8 length + 1), 0 for null, and its bytes.
-/// A row written with a <see cref="SharedStrings"/> table (a bulk load's spill; flag <c>SharedValues</c>) marks each
-/// string instead as 0 for null, 2 x length + 1 followed by its bytes, or 2 x (id + 1) for a value of the table.
 /// The ingest service's write-ahead log stores accepted events in this format too (behind a format byte, see
 /// <c>WalRecord</c>), so a change to the layout needs a new format byte there while old logs may still be replayed.
 /// </summary>
 internal static class SpilledEventRow
 {
-    private const byte ReferralExcluded = 1, TimestampClamped = 2, HasRevenue = 4, SharedValues = 8;
-
-    /// <summary>Columns whose values repeat from row to row (pooled by the parser), by index in <see cref="StringValues"/>.</summary>
-    private static readonly bool[] s_repeating = new bool[25];
-
-    static SpilledEventRow()
-    {
-        // type, event, page_host, page_path, referrer_host, source, medium, campaign, content, term,
-        // click_id_type, channel, user_agent, currency; ids, emails, URLs, IPs and properties are mostly unique.
-        foreach (var column in new[] { 1, 2, 8, 9, 11, 12, 13, 14, 15, 16, 18, 19, 20, 22 })
-            s_repeating[column] = true;
-    }
+    private const byte ReferralExcluded = 1, TimestampClamped = 2, HasRevenue = 4;
 
     /// <summary>The string columns, in the order a row stores them and <see cref="EventColumns"/> indexes them.</summary>
     public static readonly Func<EnrichedEvent, string?>[] StringValues =
@@ -38,11 +25,7 @@ internal static class SpilledEventRow
     ];
 
     /// <summary>Appends the row to <paramref name="buffer"/> from <paramref name="offset"/> on (growing it); returns the new end.</summary>
-    /// <param name="shared">
-    /// Where repeated values go by reference; only for rows read back by a reader holding the same table (a load's
-    /// own spill), never for the service's write-ahead log, which outlives the process.
-    /// </param>
-    public static int Write(EnrichedEvent e, ref byte[] buffer, int offset, SharedStrings.Cache? shared = null)
+    public static int Write(EnrichedEvent e, ref byte[] buffer, int offset)
     {
         var eventKey = EventKeys.Of(e.EventId);
         var start = offset;
@@ -52,8 +35,7 @@ internal static class SpilledEventRow
         BinaryPrimitives.WriteInt64LittleEndian(span, eventKey);
         BinaryPrimitives.WriteInt64LittleEndian(span[8..], e.Timestamp.Ticks);
         BinaryPrimitives.WriteInt64LittleEndian(span[16..], e.ReceivedAt.Ticks);
-        var flags = (byte)((e.ReferralExcluded ? ReferralExcluded : 0) | (e.TimestampClamped ? TimestampClamped : 0) | (e.Revenue is null ? 0 : HasRevenue)
-            | (shared is null ? 0 : SharedValues));
+        var flags = (byte)((e.ReferralExcluded ? ReferralExcluded : 0) | (e.TimestampClamped ? TimestampClamped : 0) | (e.Revenue is null ? 0 : HasRevenue));
         span[24] = flags;
         offset += 25;
         if (e.Revenue is { } revenue)
@@ -61,22 +43,8 @@ internal static class SpilledEventRow
             BinaryPrimitives.WriteDoubleLittleEndian(span[25..], revenue);
             offset += sizeof(double);
         }
-        if (shared is null)
-        {
-            foreach (var value in StringValues)
-                offset = WriteString(value(e), ref buffer, offset, tagged: false);
-        }
-        else
-        {
-            for (var i = 0; i < StringValues.Length; i++)
-            {
-                var value = StringValues[i](e);
-                if (value is not null && s_repeating[i] && shared.IdOf(value) is var id and >= 0)
-                    offset = WriteVarint(2 * ((uint)id + 1), ref buffer, offset);
-                else
-                    offset = WriteString(value, ref buffer, offset, tagged: true);
-            }
-        }
+        foreach (var value in StringValues)
+            offset = WriteString(value(e), ref buffer, offset);
         BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(start), offset - start - sizeof(int));
         return offset;
     }
@@ -100,8 +68,7 @@ internal static class SpilledEventRow
         return true;
     }
 
-    /// <summary>A string inline: its marker is length + 1 (<paramref name="tagged"/>: 2 x length + 1), 0 for null.</summary>
-    private static int WriteString(string? value, ref byte[] buffer, int offset, bool tagged)
+    private static int WriteString(string? value, ref byte[] buffer, int offset)
     {
         if (value is null)
         {
@@ -113,13 +80,12 @@ internal static class SpilledEventRow
         // marker. Counting the bytes first was a second full pass over every string (3% of a load's CPU). The marker
         // takes one byte when even the longest form fits it, else two; the reader accepts a varint that is not minimal.
         var maxLength = Encoding.UTF8.GetMaxByteCount(value.Length);
-        var maxMarker = Marker(maxLength, tagged);
-        if (maxMarker >= TwoByteMarkerLimit)
-            return WriteLongString(value, ref buffer, offset, tagged);
-        var markerBytes = maxMarker < 0x80 ? 1 : 2;
+        if (maxLength + 1 >= TwoByteMarkerLimit)
+            return WriteLongString(value, ref buffer, offset);
+        var markerBytes = maxLength + 1 < 0x80 ? 1 : 2;
         Ensure(ref buffer, offset, markerBytes + maxLength);
         var length = Encoding.UTF8.GetBytes(value, buffer.AsSpan(offset + markerBytes));
-        var marker = Marker(length, tagged);
+        var marker = (uint)length + 1;
         if (markerBytes == 1)
         {
             buffer[offset] = (byte)marker;
@@ -130,28 +96,20 @@ internal static class SpilledEventRow
         return offset + 2 + length;
     }
 
-    private static uint Marker(int length, bool tagged) => tagged ? 2 * (uint)length + 1 : (uint)length + 1;
-
     private const int TwoByteMarkerLimit = 1 << 14;
 
-    private static int WriteLongString(string value, ref byte[] buffer, int offset, bool tagged)
+    private static int WriteLongString(string value, ref byte[] buffer, int offset)
     {
         var length = Encoding.UTF8.GetByteCount(value);
         Ensure(ref buffer, offset, 5 + length);
-        offset = WriteVarint(Marker(length, tagged), ref buffer, offset);
-        return offset + Encoding.UTF8.GetBytes(value, buffer.AsSpan(offset));
-    }
-
-    private static int WriteVarint(uint value, ref byte[] buffer, int offset)
-    {
-        Ensure(ref buffer, offset, 5);
-        while (value >= 0x80)
+        var marker = (uint)length + 1;
+        while (marker >= 0x80)
         {
-            buffer[offset++] = (byte)(value | 0x80);
-            value >>= 7;
+            buffer[offset++] = (byte)(marker | 0x80);
+            marker >>= 7;
         }
-        buffer[offset++] = (byte)value;
-        return offset;
+        buffer[offset++] = (byte)marker;
+        return offset + Encoding.UTF8.GetBytes(value, buffer.AsSpan(offset));
     }
 
     private static void Ensure(ref byte[] buffer, int offset, int needed)
@@ -161,12 +119,10 @@ internal static class SpilledEventRow
     }
 
     /// <summary>Reads one row back (from <see cref="TryGetRow"/>), field by field, in the order <see cref="Write"/> wrote them.</summary>
-    /// <param name="shared">The table the row was written with, if any (see <see cref="Write"/>).</param>
-    public ref struct Reader(ReadOnlySpan<byte> row, SharedStrings? shared = null)
+    public ref struct Reader(ReadOnlySpan<byte> row)
     {
         private readonly ReadOnlySpan<byte> _data = row;
         private int _position;
-        private bool _tagged;
 
         public void ReadFixed(out long eventKey, out DateTime timestamp, out DateTime receivedAt, out bool referralExcluded, out bool timestampClamped, out double? revenue)
         {
@@ -177,9 +133,6 @@ internal static class SpilledEventRow
             var flags = span[24];
             referralExcluded = (flags & ReferralExcluded) != 0;
             timestampClamped = (flags & TimestampClamped) != 0;
-            _tagged = (flags & SharedValues) != 0;
-            if (_tagged && shared is null)
-                throw new InvalidDataException("a spilled row refers to shared values, and its reader has no table of them");
             _position += 25;
             revenue = null;
             if ((flags & HasRevenue) != 0)
@@ -206,15 +159,6 @@ internal static class SpilledEventRow
             {
                 utf8 = default;
                 return false;
-            }
-            if (_tagged)
-            {
-                if ((marker & 1) == 0)
-                {
-                    utf8 = shared![(int)(marker >> 1) - 1];
-                    return true;
-                }
-                marker = (marker >> 1) + 1;
             }
             var length = (int)marker - 1;
             utf8 = _data.Slice(_position, length);

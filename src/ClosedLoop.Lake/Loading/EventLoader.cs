@@ -71,7 +71,7 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
                     if (extension == ".json")
                         await FrameWholeDocumentAsync(stream, input, lines.Writer, ct).ConfigureAwait(false);
                     else if (extension is ".csv" or ".tsv")
-                        await ReadCsvAsync(stream, input, receivedAt, processed.Writer, rowBuffers, new SharedStrings.Cache(writer.SharedValues), ct).ConfigureAwait(false);
+                        await ReadCsvAsync(stream, input, receivedAt, processed.Writer, rowBuffers, ct).ConfigureAwait(false);
                     else
                         await NdjsonFramer.FrameAsync(stream, input, lines.Writer,
                             (line, prefix) => oversized.Add(new RejectRecord("events", input, line, null, prefix,
@@ -87,11 +87,10 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
             var parsers = Enumerable.Range(0, Workers).Select(_ => Task.Run(async () =>
             {
                 var scratch = new List<ParsedEvent>();
-                var shared = new SharedStrings.Cache(writer.SharedValues);
                 await foreach (var batch in lines.Reader.ReadAllAsync(ct).ConfigureAwait(false))
                 {
                     using (batch)
-                        await processed.Writer.WriteAsync(Process(batch, receivedAt, scratch, rowBuffers, shared), ct).ConfigureAwait(false);
+                        await processed.Writer.WriteAsync(Process(batch, receivedAt, scratch, rowBuffers), ct).ConfigureAwait(false);
                 }
             }, ct)).ToArray();
             var parsersDone = Task.WhenAll(parsers).ContinueWith(t => processed.Writer.Complete(t.Exception?.InnerException), TaskScheduler.Default);
@@ -123,9 +122,9 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
         return new LoadSummary(read, writer.Written, writer.Duplicates, rejected, files);
     }
 
-    private ProcessedBatch Process(LineBatch batch, DateTime receivedAt, List<ParsedEvent> scratch, ConcurrentBag<byte[]> buffers, SharedStrings.Cache shared)
+    private ProcessedBatch Process(LineBatch batch, DateTime receivedAt, List<ParsedEvent> scratch, ConcurrentBag<byte[]> buffers)
     {
-        var result = new ProcessedBatch(buffers, shared) { InputBytes = batch.InputBytes };
+        var result = new ProcessedBatch(buffers) { InputBytes = batch.InputBytes };
         for (var i = 0; i < batch.Count; i++)
         {
             var line = batch.Line(i, out var lineNumber);
@@ -180,14 +179,13 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
     /// across the input, and each record becomes a <see cref="RawEvent"/> here. CSV is the rare bulk format, so one
     /// thread does it.
     /// </summary>
-    private async Task ReadCsvAsync(Stream stream, string file, DateTime receivedAt, ChannelWriter<ProcessedBatch> output, ConcurrentBag<byte[]> buffers,
-        SharedStrings.Cache shared, CancellationToken ct)
+    private async Task ReadCsvAsync(Stream stream, string file, DateTime receivedAt, ChannelWriter<ProcessedBatch> output, ConcurrentBag<byte[]> buffers, CancellationToken ct)
     {
         using var csv = new CsvRecordReader(stream);
         var header = csv.Header;
         if (!header.TryGetIndex("timestamp", out _))
             throw new Core.UserInputException($"{file}: a CSV of events needs a 'timestamp' column (found: {string.Join(", ", header.Names)})");
-        var batch = new ProcessedBatch(buffers, shared);
+        var batch = new ProcessedBatch(buffers);
         foreach (var record in csv.ReadRecords())
         {
             ct.ThrowIfCancellationRequested();
@@ -206,7 +204,7 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
             if (batch.Read >= 4096)
             {
                 await output.WriteAsync(batch, ct).ConfigureAwait(false);
-                batch = new ProcessedBatch(buffers, shared);
+                batch = new ProcessedBatch(buffers);
             }
         }
         batch.InputBytes = stream.CanSeek ? stream.Position : 0;
@@ -271,7 +269,6 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
     private sealed class ProcessedBatch
     {
         private readonly ConcurrentBag<byte[]> _buffers;
-        private readonly SharedStrings.Cache _shared;
         private byte[] _rows;
         private int _length;
 
@@ -279,11 +276,9 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
         /// Row buffers of the load: a batch's rows are about 2 MB, and the few in flight at a time are reused rather
         /// than left to the GC.
         /// </param>
-        /// <param name="shared">The worker's look-up of the load's repeated values, which rows refer to by id.</param>
-        public ProcessedBatch(ConcurrentBag<byte[]> buffers, SharedStrings.Cache shared)
+        public ProcessedBatch(ConcurrentBag<byte[]> buffers)
         {
             _buffers = buffers;
-            _shared = shared;
             _rows = buffers.TryTake(out var reused) ? reused : new byte[64 << 10];
         }
 
@@ -292,7 +287,7 @@ public sealed class EventLoader(LakeLayout lake, EventEnricher enricher)
         public long InputBytes { get; set; }
         public ReadOnlyMemory<byte> Rows => _rows.AsMemory(0, _length);
 
-        public void Add(EnrichedEvent e) => _length = SpilledEventRow.Write(e, ref _rows, _length, _shared);
+        public void Add(EnrichedEvent e) => _length = SpilledEventRow.Write(e, ref _rows, _length);
 
         /// <summary>Gives the row buffer back once the writer has taken the rows.</summary>
         public void Recycle()
