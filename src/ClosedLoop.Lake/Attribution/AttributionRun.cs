@@ -103,15 +103,18 @@ public sealed class AttributionRun : IDisposable
             foreach (var type in Types)
                 DataDrivenWeights.Solve(db, _request, type);
         }
+        // The credits stream from the query into their files, not materialized (about 14M rows for every model and
+        // type at 10M events); the reports then read them back from the files written.
         if (_increment is null)
-            db.Execute("CREATE TEMP TABLE run_credits AS " + CreditsSql());
+            db.Execute("CREATE TEMP VIEW run_credits AS " + CreditsSql());
         else
         {
-            // Streamed into the credits files once, not materialized: most rows are the previous version's.
+            // Most rows are the previous version's, read from its files in the same pass.
             db.Execute("CREATE TEMP TABLE new_credits AS " + CreditsSql());
             db.Execute("CREATE TEMP VIEW run_credits AS " + PreviousCreditsSql(_increment.PreviousVersion));
         }
-        CreditsStore.Replace(db, lake, Types, _request.Dimension, _request.Models);
+        var published = CreditsStore.Replace(db, lake, Types, _request.Dimension, _request.Models);
+        db.Execute("CREATE OR REPLACE TEMP VIEW run_credits AS " + CreditsStore.ReadBackSql(published));
         if (_stateDirectory is not null)
             DataDrivenWeights.SavePaths(db, _stateDirectory);
     }

@@ -13,10 +13,11 @@ public static class CreditsStore
     public static string Directory(LakeLayout lake) => Path.Combine(lake.CurrentDerived, "credits");
 
     /// <summary>
-    /// Writes the run's credits (temp table <c>run_credits</c>) in one pass partitioned by type and model, then moves
-    /// each file into place. A touch's own columns (channel, campaign, landing page) stay in <c>touchpoints</c>.
+    /// Writes the run's credits (the view or table <c>run_credits</c>) in one pass partitioned by type and model, then
+    /// moves each file into place and returns the files published. A touch's own columns (channel, campaign, landing
+    /// page) stay in <c>touchpoints</c>.
     /// </summary>
-    public static void Replace(LakeDatabase db, LakeLayout lake, IReadOnlyList<string> conversionTypes, string dimension, IReadOnlyList<string> models)
+    public static IReadOnlyList<string> Replace(LakeDatabase db, LakeLayout lake, IReadOnlyList<string> conversionTypes, string dimension, IReadOnlyList<string> models)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(lake);
@@ -32,11 +33,13 @@ public static class CreditsStore
                 """, staging, "conversion_type, model");
             var target = Directory(lake);
             System.IO.Directory.CreateDirectory(target);
+            var published = new List<string>();
             foreach (var conversionType in conversionTypes)
             {
                 foreach (var model in models)
-                    Publish(db, staging, target, conversionType, model, dimension);
+                    published.AddRange(Publish(db, staging, target, conversionType, model, dimension));
             }
+            return published;
         }
         finally
         {
@@ -44,8 +47,23 @@ public static class CreditsStore
         }
     }
 
-    /// <summary>Replaces the files of one (type, model, dimension) with what the run wrote for it (an empty file when nothing).</summary>
-    private static void Publish(LakeDatabase db, string staging, string target, string conversionType, string model, string dimension)
+    /// <summary>The rows of <paramref name="files"/> in the columns of a run's <c>run_credits</c>, for the reports after a run.</summary>
+    public static string ReadBackSql(IReadOnlyList<string> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var list = string.Join(", ", files.Select(f => LakeDatabase.Literal(f.Replace('\\', '/'))));
+        return $"""
+            SELECT model, conversion_id, conversion_type, person_id, touchpoint_id, touch_timestamp AS touched_at, converted_at,
+                   dimension_value, credit, revenue
+            FROM read_parquet([{list}])
+            """;
+    }
+
+    /// <summary>
+    /// Replaces the files of one (type, model, dimension) with what the run wrote for it (an empty file when nothing)
+    /// and returns the files now in place.
+    /// </summary>
+    private static List<string> Publish(LakeDatabase db, string staging, string target, string conversionType, string model, string dimension)
     {
         // DuckDB percent-encodes partition values in directory names.
         var written = System.IO.Directory.Exists(staging)
@@ -68,10 +86,15 @@ public static class CreditsStore
                        NULL::TIMESTAMP AS touch_timestamp, NULL::TIMESTAMP AS converted_at, NULL::DOUBLE AS credit, NULL::DOUBLE AS revenue
                 WHERE false
                 """, Path.Combine(target, stem + ".parquet"));
-            return;
+            return [Path.Combine(target, stem + ".parquet")];
         }
+        var published = new List<string>(written.Count);
         for (var i = 0; i < written.Count; i++)
-            File.Move(written[i], Path.Combine(target, i == 0 ? stem + ".parquet" : $"{stem}-{i}.parquet"), overwrite: true);
+        {
+            published.Add(Path.Combine(target, i == 0 ? stem + ".parquet" : $"{stem}-{i}.parquet"));
+            File.Move(written[i], published[^1], overwrite: true);
+        }
+        return published;
     }
 
     /// <summary>A file name safe on every file system, readable, and unique per (type, model, dimension).</summary>
