@@ -78,6 +78,7 @@ public static class CreditsStore
         var stem = Path.GetFileNameWithoutExtension(FileName(conversionType, model, dimension));
         foreach (var old in System.IO.Directory.GetFiles(target, stem + "*.parquet"))
             File.Delete(old);
+        var first = Path.Combine(target, stem + ".parquet");
         if (written.Count == 0)
         {
             db.CopyToParquet($"""
@@ -85,13 +86,13 @@ public static class CreditsStore
                        NULL::VARCHAR AS dimension_value, NULL::VARCHAR AS person_id, NULL::VARCHAR AS touchpoint_id,
                        NULL::TIMESTAMP AS touch_timestamp, NULL::TIMESTAMP AS converted_at, NULL::DOUBLE AS credit, NULL::DOUBLE AS revenue
                 WHERE false
-                """, Path.Combine(target, stem + ".parquet"));
-            return [Path.Combine(target, stem + ".parquet")];
+                """, first);
+            return [first];
         }
         var published = new List<string>(written.Count);
         for (var i = 0; i < written.Count; i++)
         {
-            published.Add(Path.Combine(target, i == 0 ? stem + ".parquet" : $"{stem}-{i}.parquet"));
+            published.Add(i == 0 ? first : Path.Combine(target, $"{stem}-{i}.parquet"));
             File.Move(written[i], published[^1], overwrite: true);
         }
         return published;
