@@ -8,17 +8,19 @@ namespace ClosedLoop.Lake.Attribution;
 /// Markov and Shapley weights per dimension value. DuckDB aggregates the distinct paths (and channel sets) of the
 /// run's conversions and of persons who did not convert; the solvers in Core turn them into weights, written to
 /// the <c>model_weights</c> temp table. A conversion's credit is then split over the values on its path in
-/// proportion to their weights, and within a value equally over its touches (<see cref="CreditSql"/>).
+/// proportion to their weights, and within a value equally over its touches (<see cref="Credit"/>).
 /// </summary>
 public static class DataDrivenWeights
 {
     private const char Separator = '\u001f';
 
     /// <summary>
-    /// Per touch of the <c>paths</c> table: weight / (touches of that value on the path × sum of the distinct
-    /// values' weights). A path whose values all have zero weight is split linearly.
+    /// Per touch of a path: <paramref name="weight"/> (its value's) / (<c>value_touches</c>, the touches of that value
+    /// on the path, × <paramref name="pathWeight"/>, the sum of the distinct values' weights). A path whose values all
+    /// have zero weight is split linearly over its <c>n</c> touches.
     /// </summary>
-    public const string CreditSql = "CASE WHEN path_weight > 0 THEN weight / (value_touches * path_weight) ELSE 1.0 / n END";
+    public static string Credit(string weight, string pathWeight) =>
+        $"CASE WHEN {pathWeight} > 0 THEN {weight} / (value_touches * {pathWeight}) ELSE 1.0 / n END";
 
     /// <summary>
     /// A group's values joined in the order of <paramref name="orderBy"/>. DuckDB's ordered <c>string_agg</c> sorts

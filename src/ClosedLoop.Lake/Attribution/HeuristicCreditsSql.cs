@@ -5,8 +5,8 @@ namespace ClosedLoop.Lake.Attribution;
 /// (conversion, touch) with <c>i</c> (1-based position by time then event_id), <c>n</c> (touches in the window),
 /// <c>lead_i</c>/<c>opp_i</c> (the touch that created the lead / the opportunity: the last one at or before
 /// that milestone), <c>lnd_i</c> (the last non-Direct touch), <c>decay</c> (time-decay weight),
-/// <c>first_of_value</c> (first touch of its dimension value) and, for the milestone models, <c>rest_w</c> /
-/// <c>rest_fp</c> (how many touches hold no W-shaped / full-path role). Each expression gives a conversion's touches
+/// <c>decay_total</c> (the path's sum), <c>first_of_value</c> (first touch of its dimension value) and, for the
+/// milestone models, <c>rest_w</c> / <c>rest_fp</c> (how many touches hold no W-shaped / full-path role). Each expression gives a conversion's touches
 /// credits that sum to 1, except <c>participation</c>. Worked examples are in docs/attribution-models.md.
 /// </summary>
 public static class HeuristicCreditsSql
@@ -23,7 +23,7 @@ public static class HeuristicCreditsSql
         "position" => Position,
         "j_shaped" => "CASE WHEN n = 1 THEN 1.0 WHEN n = 2 THEN (CASE WHEN i = 1 THEN 0.25 ELSE 0.75 END) WHEN i = 1 THEN 0.2 WHEN i = n THEN 0.6 ELSE 0.2 / (n - 2) END",
         "inverse_j" => "CASE WHEN n = 1 THEN 1.0 WHEN n = 2 THEN (CASE WHEN i = 1 THEN 0.75 ELSE 0.25 END) WHEN i = 1 THEN 0.6 WHEN i = n THEN 0.2 ELSE 0.2 / (n - 2) END",
-        "time_decay" => "decay / sum(decay) OVER (PARTITION BY conversion_id)",
+        "time_decay" => "decay / decay_total",
         "participation" => "CASE WHEN first_of_value THEN 1.0 ELSE 0.0 END",
         "w_shaped" => RoleShares(role: 0.3, rest: 0.1, closing: false),
         "full_path" => RoleShares(role: 0.225, rest: 0.1, closing: true),
@@ -41,20 +41,31 @@ public static class HeuristicCreditsSql
         var r = AttributionModels.Sql(role);
         var closingRole = closing ? $" + CASE WHEN i = n THEN {r} ELSE 0 END" : "";
         var restCount = closing ? "rest_fp" : "rest_w";
-        var holdsRole = HoldsRole(closing);
         var raw = $"""
             (CASE WHEN i = 1 THEN {r} ELSE 0 END + CASE WHEN i = lead_i THEN {r} ELSE 0 END + CASE WHEN i = opp_i THEN {r} ELSE 0 END{closingRole}
-             + CASE WHEN NOT ({holdsRole}) THEN {AttributionModels.Sql(rest)} / {restCount} ELSE 0 END)
+             + CASE WHEN NOT ({HoldsRole(closing)}) THEN {AttributionModels.Sql(rest)} / {restCount} ELSE 0 END)
+            """;
+        // The path's total: each role once (the first touch, the milestones there are, the closing touch), and the
+        // rest's share if any touch holds no role.
+        var total = $"""
+            ({r} * (1 + CASE WHEN lead_i IS NOT NULL THEN 1 ELSE 0 END + CASE WHEN opp_i IS NOT NULL THEN 1 ELSE 0 END{(closing ? " + 1" : "")})
+             + CASE WHEN {restCount} > 0 THEN {AttributionModels.Sql(rest)} ELSE 0 END)
             """;
         return $"""
             CASE WHEN lead_i IS NULL AND opp_i IS NULL THEN {Position}
-                 ELSE {raw} / sum({raw}) OVER (PARTITION BY conversion_id) END
+                 ELSE {raw} / {total} END
             """;
     }
 
-    /// <summary>Touches holding no role, per conversion, for <c>rest_w</c> and <c>rest_fp</c> of the paths table.</summary>
-    public static string RestCount(bool closing) =>
-        $"count(*) FILTER (WHERE NOT ({HoldsRole(closing)})) OVER (PARTITION BY conversion_id)";
+    /// <summary>
+    /// How many distinct touches of a path hold a role: the first, the lead- and opportunity-creation touches (and for
+    /// full path the closing one). The path's length minus this is its <c>rest_w</c> / <c>rest_fp</c>.
+    /// </summary>
+    public static string Roles(bool closing)
+    {
+        var roles = "(1 + CASE WHEN p.lead_i > 1 THEN 1 ELSE 0 END + CASE WHEN p.opp_i > 1 AND p.opp_i IS DISTINCT FROM p.lead_i THEN 1 ELSE 0 END";
+        return roles + (closing ? " + CASE WHEN p.n > 1 AND p.n IS DISTINCT FROM p.lead_i AND p.n IS DISTINCT FROM p.opp_i THEN 1 ELSE 0 END)" : ")");
+    }
 
     /// <summary>The touch holds a milestone role: first, lead creation, opportunity creation (and closing, for full path).</summary>
     private static string HoldsRole(bool closing) =>

@@ -14,8 +14,8 @@ public sealed class InputManifest
 {
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
 
-    /// <summary>Bumped when the state layout changes; another format means a full run.</summary>
-    public const int CurrentFormat = 1;
+    /// <summary>Bumped when the state layout changes; another format means a full run (2: a credit column per model).</summary>
+    public const int CurrentFormat = 2;
 
     public int Format { get; set; } = CurrentFormat;
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using ClosedLoop.Core;
+using ClosedLoop.Lake.Attribution;
 using ClosedLoop.Lake.Crm;
 using DuckDB.NET.Data;
 
@@ -148,8 +149,22 @@ public sealed class LakeDatabase : IDisposable
         CreateLatestWinsView(CrmTable.Contacts, "coalesce(contact_id, 'email:' || email)", perRow: true);
         CreateLatestWinsView(CrmTable.Deals, "deal_id", perRow: true);
         CreateLatestWinsView(CrmTable.Spend, "date, channel, source, medium, campaign", perRow: false);
-        foreach (var (name, schema) in LakeSchemas.Derived)
+        foreach (var (name, schema) in LakeSchemas.Derived.Where(d => d.Key != "credits"))
             CreateView(name, Path.Combine(Lake.CurrentDerived, name), hive: true, schema);
+        CreateCreditsView();
+    }
+
+    /// <summary>The credits files hold a column per model; the view has the SPEC's row per credited touch and model.</summary>
+    private void CreateCreditsView()
+    {
+        var directory = CreditsStore.Directory(Lake);
+        if (!Directory.Exists(directory) || Directory.GetFiles(directory, CreditsStore.FileGlob).Length == 0)
+        {
+            Execute($"CREATE VIEW credits AS {EmptySelect(LakeSchemas.Credits)}");
+            return;
+        }
+        var glob = Literal(Path.Combine(directory, CreditsStore.FileGlob).Replace('\\', '/'));
+        Execute($"CREATE VIEW credits AS {CreditsStore.LongSql($"SELECT * FROM read_parquet({glob}, union_by_name = true)")}");
     }
 
     private void CreateView(string name, string directory, bool hive, IReadOnlyList<(string Name, string Type)> schema) =>
@@ -177,6 +192,12 @@ public sealed class LakeDatabase : IDisposable
             return string.Create(CultureInfo.InvariantCulture,
                 $"SELECT * FROM read_parquet({glob}, hive_partitioning = {(hive ? "true" : "false")}, union_by_name = true)");
         }
+        return EmptySelect(schema);
+    }
+
+    /// <summary>No rows, in the table's columns and types.</summary>
+    private static string EmptySelect(IReadOnlyList<(string Name, string Type)> schema)
+    {
         var sb = new StringBuilder("SELECT ");
         for (var i = 0; i < schema.Count; i++)
         {

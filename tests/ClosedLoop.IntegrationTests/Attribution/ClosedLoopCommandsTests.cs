@@ -112,6 +112,32 @@ public sealed class ClosedLoopCommandsTests : IClassFixture<ClosedLoopCommandsTe
     }
 
     [Fact]
+    public async Task Rerunning_some_models_replaces_their_credits_and_keeps_the_other_models_of_the_earlier_run()
+    {
+        const string Scope = "conversion_type = 'mql' and dimension = 'source'";
+        await JsonAsync("attribute", "--conversion", "mql", "--model", "first,last", "--by", "source");
+        List<string> Untouched(string model) => [.. LakeQueries.Rows(_data.Lake.Layout,
+            $"select conversion_id from credits where {Scope} and model = '{model}' and touchpoint_id is null order by 1").Select(r => (string)r["conversion_id"]!)];
+        var firstUntouched = Untouched("first");
+        Assert.Equal(firstUntouched, Untouched("last"));
+
+        // A day's lookback leaves more conversions without a touch: the second run's figures are told apart.
+        await JsonAsync("attribute", "--conversion", "mql", "--model", "last,linear", "--by", "source", "--lookback", "1d");
+
+        Assert.Equal(firstUntouched, Untouched("first"));
+        Assert.Equal(Untouched("linear"), Untouched("last"));
+        Assert.True(Untouched("last").Count > firstUntouched.Count, "the 1d run's untouched conversions replaced the 90d run's under last");
+        // Each conversion still sums to 1 once per model: no model is held by two runs' files.
+        Assert.Empty(LakeQueries.Rows(_data.Lake.Layout, $"""
+            select model, conversion_id from credits where {Scope}
+            group by all having abs(sum(credit) - 1) > 1e-9
+            """));
+        Assert.Equal(3, LakeQueries.Count(_data.Lake.Layout, $"select count(distinct model) from credits where {Scope}"));
+        var files = Directory.GetFiles(CreditsStore.Directory(_data.Lake.Layout), "credits-mql-*-by-source.*.parquet");
+        Assert.Equal(2, files.Length);
+    }
+
+    [Fact]
     public async Task Funnel_totals_match_the_generated_crm()
     {
         var rows = await JsonAsync("report", "funnel");

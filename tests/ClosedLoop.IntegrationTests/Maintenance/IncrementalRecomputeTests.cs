@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using ClosedLoop.IntegrationTests.Stitching;
 using ClosedLoop.Lake;
+using ClosedLoop.Lake.Attribution;
 using ClosedLoop.Lake.Maintenance;
 using ClosedLoop.Lake.Stitching;
 
@@ -250,10 +251,16 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
             string Rows(LakeLayout lake)
             {
                 var glob = Path.Combine(lake.CurrentDerived, table, "*.parquet");
-                // Credits are sums of doubles whose order differs between the two runs; every other column is exact.
-                return table == "credits"
-                    ? $"SELECT * EXCLUDE (credit, revenue), round(credit, 9) AS credit, round(revenue, 6) AS revenue FROM read_parquet('{glob}')"
-                    : $"SELECT * FROM read_parquet('{glob}')";
+                if (table != "credits")
+                    return $"SELECT * FROM read_parquet('{glob}')";
+                // A credits file has a column per model: compare (touch, model, credit) rows. Credits are sums of doubles
+                // whose order differs between the two runs; every other column is exact.
+                var touch = string.Join(", ", CreditsStore.TouchColumns.Select(c => c.Name));
+                return $"""
+                    SELECT * EXCLUDE (credit), round(credit, 9) AS credit
+                    FROM (UNPIVOT (SELECT * FROM read_parquet('{glob}', union_by_name = true)) ON COLUMNS(* EXCLUDE ({touch}))
+                          INTO NAME model VALUE credit)
+                    """;
             }
             var rows = _lake.Scalar($"SELECT count(*) FROM ({Rows(full)})");
             Assert.True(rows > 0, $"{table} is empty");
