@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace ClosedLoop.Core.Enrichment;
@@ -35,7 +36,7 @@ internal sealed class StringPool
             return string.Empty;
         if (value.Length > _maxLength)
             return value.ToString();
-        ref var slot = ref _slots[string.GetHashCode(value) & _mask];
+        ref var slot = ref _slots[Slot(value)];
         var existing = Volatile.Read(ref slot);
         if (existing is not null && value.SequenceEqual(existing))
             return existing;
@@ -63,6 +64,10 @@ internal sealed class StringPool
         return created;
     }
 
+    // A fixed hash, not string.GetHashCode (randomized per process): which values share a slot is then the same in
+    // every run, so whether two values evict each other does not change from one run to the next.
+    private int Slot(ReadOnlySpan<char> value) => (int)XxHash3.HashToUInt64(MemoryMarshal.AsBytes(value)) & _mask;
+
     private static bool EqualsAscii(string existing, ReadOnlySpan<byte> utf8)
     {
         // Byte-per-char comparison is exact for ASCII; anything else falls back to a real comparison.
@@ -84,7 +89,7 @@ internal sealed class StringPool
     {
         if (value.Length == 0 || value.Length > _maxLength)
             return value;
-        ref var slot = ref _slots[string.GetHashCode(value.AsSpan()) & _mask];
+        ref var slot = ref _slots[Slot(value.AsSpan())];
         var existing = Volatile.Read(ref slot);
         if (existing is not null && string.Equals(existing, value, StringComparison.Ordinal))
             return existing;
