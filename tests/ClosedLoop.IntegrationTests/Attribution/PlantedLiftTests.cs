@@ -4,6 +4,7 @@ using ClosedLoop.IntegrationTests.Synthetic;
 using ClosedLoop.Lake.Attribution;
 using ClosedLoop.Lake.Crm;
 using ClosedLoop.Lake.Loading;
+using ClosedLoop.Lake.Query;
 using ClosedLoop.Lake.Stitching;
 
 namespace ClosedLoop.IntegrationTests.Attribution;
@@ -78,5 +79,20 @@ public sealed class PlantedLiftTests : IClassFixture<PlantedLiftTests.StitchedLa
 
         Assert.Equal(_data.Planted.Order(StringComparer.Ordinal), effects.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(_data.Planted, effects.OrderByDescending(e => e.Value / exposed[e.Key]).Select(e => e.Key).ToList());
+    }
+
+    [Theory]
+    [InlineData("channel")]
+    [InlineData("campaign")]
+    public void Person_paths_packed_into_integers_equal_the_paths_sorted_as_structs(string column)
+    {
+        using var db = LakeDatabase.Open(_data.Lake.Layout);
+        var value = $"coalesce(t.{column}, '(not set)')";
+        db.Execute(DataDrivenWeights.PersonPathsSql(db, "packed", value, "WHERE true"));
+        db.Execute(DataDrivenWeights.PersonPathsSql(db, "sorted", value, "WHERE true", allowPacked: false));
+
+        Assert.True(Convert.ToInt64(db.ExecuteScalar("SELECT count(*) FROM sorted WHERE path LIKE '%' || chr(31) || '%'"), CultureInfo.InvariantCulture) > 1000);
+        Assert.Equal(0L, Convert.ToInt64(db.ExecuteScalar("SELECT count(*) FROM (SELECT * FROM packed EXCEPT ALL SELECT * FROM sorted)"), CultureInfo.InvariantCulture));
+        Assert.Equal(0L, Convert.ToInt64(db.ExecuteScalar("SELECT count(*) FROM (SELECT * FROM sorted EXCEPT ALL SELECT * FROM packed)"), CultureInfo.InvariantCulture));
     }
 }
