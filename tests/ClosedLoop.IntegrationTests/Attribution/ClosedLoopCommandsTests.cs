@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ClosedLoop.IntegrationTests.Synthetic;
 using ClosedLoop.Lake.Attribution;
+using ClosedLoop.Lake.Query;
 
 namespace ClosedLoop.IntegrationTests.Attribution;
 
@@ -135,6 +136,19 @@ public sealed class ClosedLoopCommandsTests : IClassFixture<ClosedLoopCommandsTe
         Assert.Equal(3, LakeQueries.Count(_data.Lake.Layout, $"select count(distinct model) from credits where {Scope}"));
         var files = Directory.GetFiles(CreditsStore.Directory(_data.Lake.Layout), "credits-mql-*-by-source.*.parquet");
         Assert.Equal(2, files.Length);
+    }
+
+    [Fact]
+    public async Task Credits_files_of_the_row_per_model_layout_are_ignored_by_the_view_and_removed_by_the_next_run()
+    {
+        await JsonAsync("attribute", "--conversion", "sql", "--model", "first");
+        var legacy = Path.Combine(CreditsStore.Directory(_data.Lake.Layout), "credits-sql-00000000-first-by-campaign.parquet");
+        using (var db = LakeDatabase.Open(_data.Lake.Layout))
+            db.CopyToParquet("SELECT 'sql:1' AS conversion_id, 'first' AS model, 1.0 AS credit", legacy);
+
+        Assert.True(LakeQueries.Count(_data.Lake.Layout, "select count(*) from credits where conversion_type = 'sql' and model = 'first'") > 0);
+        await JsonAsync("attribute", "--conversion", "sql", "--model", "first");
+        Assert.False(File.Exists(legacy));
     }
 
     [Fact]
