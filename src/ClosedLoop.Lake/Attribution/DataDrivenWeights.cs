@@ -50,9 +50,10 @@ public static class DataDrivenWeights
         var dimension = AttributionModels.Dimensions[request.Dimension];
         string Saved(string name) => $"read_parquet({LakeDatabase.Literal(Path.Combine(previousVersion!, "_state", name + ".parquet"))})";
         var persons = previousVersion is null ? "" : " AND t.person_id IN (SELECT person_id FROM recomputed_persons)";
+        // Converting paths order simultaneous touches as person paths do (by value), so both count the same sequences.
         db.Execute($"""
             CREATE TEMP TABLE conversion_paths AS
-            SELECT conversion_id, conversion_type, person_id, {OrderedPath("i", "dimension_value", "chr(31)")} AS path
+            SELECT conversion_id, conversion_type, person_id, {OrderedPath("touched_at, dimension_value", "dimension_value", "chr(31)")} AS path
             FROM paths GROUP BY conversion_id, conversion_type, person_id
             """);
         db.Execute(PersonPathsSql(db, "person_paths", $"coalesce({dimension}, '(not set)')", $"WHERE true{window}{persons}"));

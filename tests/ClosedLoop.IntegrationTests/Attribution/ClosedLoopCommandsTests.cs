@@ -136,6 +136,12 @@ public sealed class ClosedLoopCommandsTests : IClassFixture<ClosedLoopCommandsTe
         Assert.Equal(3, LakeQueries.Count(_data.Lake.Layout, $"select count(distinct model) from credits where {Scope}"));
         var files = Directory.GetFiles(CreditsStore.Directory(_data.Lake.Layout), "credits-mql-*-by-source.*.parquet");
         Assert.Equal(2, files.Length);
+        // Every model column is a DOUBLE (a bare 1.0 in DuckDB would be a DECIMAL), so a BI tool sees one type.
+        var types = LakeQueries.Rows(_data.Lake.Layout, $"""
+            select distinct type from parquet_schema([{string.Join(", ", files.Select(f => $"'{f}'"))}])
+            where name in ('first', 'last', 'linear')
+            """).Select(r => (string)r["type"]!).ToList();
+        Assert.Equal(["DOUBLE"], types);
     }
 
     [Fact]
