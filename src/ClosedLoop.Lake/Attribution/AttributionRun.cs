@@ -127,13 +127,13 @@ public sealed class AttributionRun : IDisposable
     /// </summary>
     private string PreviousCreditsSql(string previousVersion)
     {
-        var previous = $"read_parquet({LakeDatabase.Literal(Path.Combine(previousVersion, "_state", "credits", CreditsStore.FileGlob).Replace('\\', '/'))}, union_by_name = true)";
+        var previous = $"({CreditsStore.ReadSql([Path.Combine(previousVersion, "_state", "credits", CreditsStore.FileGlob)])})";
         var dimension = LakeDatabase.Literal(_request.Dimension);
         var dataDriven = _request.Models.Where(m => AttributionModels.DataDriven.Contains(m)).ToList();
         var touch = string.Join(", ", CreditsStore.TouchColumns.Select(c => "o." + c.Name));
         // A conversion with no touch keeps its (none) credit; the others share theirs by this run's weights.
         var models = string.Join(", ", _request.Models.Select(m => AttributionModels.DataDriven.Contains(m)
-            ? $"CAST(CASE WHEN o.touchpoint_id IS NULL THEN o.\"{m}\" ELSE {DataDrivenWeights.Credit($"w_{m}", $"pw_{m}")} END AS DOUBLE) AS \"{m}\""
+            ? $"CAST(CASE WHEN o.touchpoint_id IS NULL THEN o.\"{m}\" ELSE {DataDrivenWeights.Credit(m)} END AS DOUBLE) AS \"{m}\""
             : $"o.\"{m}\""));
         // What the data-driven credit needs of each path (as the paths table has it for a new run).
         var shape = dataDriven.Count == 0 ? "" : """
@@ -141,9 +141,7 @@ public sealed class AttributionRun : IDisposable
               count(*) OVER (PARTITION BY o.conversion_id, o.dimension_value) AS value_touches,
               row_number() OVER (PARTITION BY o.conversion_id, o.dimension_value ORDER BY o.touch_timestamp, o.touchpoint_id) = 1 AS first_of_value
             """;
-        var weights = string.Concat(dataDriven.Select(m => $",\n                   coalesce(w_{m}.weight, 0) AS w_{m}" +
-            $",\n                   sum(CASE WHEN o.first_of_value THEN coalesce(w_{m}.weight, 0) ELSE 0 END) OVER (PARTITION BY o.conversion_id) AS pw_{m}"));
-        var joins = string.Concat(dataDriven.Select(m => $"\n                 LEFT JOIN model_weights w_{m} ON w_{m}.model = '{m}' AND w_{m}.conversion_type = o.conversion_type AND w_{m}.dimension_value = o.dimension_value"));
+        var (weights, joins) = DataDrivenWeights.PathWeights(dataDriven, "o", "conversion_id");
         // Rows of persons not recomputed (an anti join: NOT IN would also have to look for NULLs).
         return $"""
             SELECT * FROM new_credits
@@ -238,15 +236,11 @@ public sealed class AttributionRun : IDisposable
     private string CreditsSql()
     {
         var dimension = LakeDatabase.Literal(_request.Dimension);
-        var dataDriven = _request.Models.Where(m => AttributionModels.DataDriven.Contains(m)).ToList();
         // DOUBLE in every file: a bare 1.0 is a DECIMAL in DuckDB, and a BI tool would see the type change between runs.
         var credits = string.Join(",\n       ", _request.Models.Select(m => AttributionModels.Heuristic.Contains(m)
             ? $"CAST({HeuristicCreditsSql.Credit(m)} AS DOUBLE) AS \"{m}\""
-            : $"CAST({DataDrivenWeights.Credit($"w_{m}", $"pw_{m}")} AS DOUBLE) AS \"{m}\""));
-        // Per data-driven model: the weight of the touch's value and the sum over the path's distinct values.
-        var weights = string.Concat(dataDriven.Select(m => $",\n                   coalesce(w_{m}.weight, 0) AS w_{m}" +
-            $",\n                   sum(CASE WHEN p.first_of_value THEN coalesce(w_{m}.weight, 0) ELSE 0 END) OVER (PARTITION BY p.conversion_key) AS pw_{m}"));
-        var joins = string.Concat(dataDriven.Select(m => $"\n                 LEFT JOIN model_weights w_{m} ON w_{m}.model = '{m}' AND w_{m}.conversion_type = p.conversion_type AND w_{m}.dimension_value = p.dimension_value"));
+            : $"CAST({DataDrivenWeights.Credit(m)} AS DOUBLE) AS \"{m}\""));
+        var (weights, joins) = DataDrivenWeights.PathWeights(_request.Models, "p", "conversion_key");
         var untouched = string.Join(", ", _request.Models.Select(m => $"1.0::DOUBLE AS \"{m}\""));
         return $"""
             SELECT conversion_id, conversion_type, {dimension} AS dimension, dimension_value, person_id, touchpoint_id,

@@ -76,7 +76,10 @@ public static class CreditsStore
             """;
     }
 
-    /// <summary>The wide rows of <paramref name="files"/>, which may hold different models (a model a file lacks is null).</summary>
+    /// <summary>
+    /// The wide rows of <paramref name="files"/> (paths or globs), which may hold different models (a model a file lacks
+    /// is null).
+    /// </summary>
     public static string ReadSql(IEnumerable<string> files)
     {
         ArgumentNullException.ThrowIfNull(files);

@@ -15,12 +15,29 @@ public static class DataDrivenWeights
     private const char Separator = '\u001f';
 
     /// <summary>
-    /// Per touch of a path: <paramref name="weight"/> (its value's) / (<c>value_touches</c>, the touches of that value
-    /// on the path, × <paramref name="pathWeight"/>, the sum of the distinct values' weights). A path whose values all
-    /// have zero weight is split linearly over its <c>n</c> touches.
+    /// Per touch of a path, under data-driven model <paramref name="model"/>: <c>w_MODEL</c> (the weight of the touch's
+    /// value) / (<c>value_touches</c>, the touches of that value on the path, × <c>pw_MODEL</c>, the sum of the distinct
+    /// values' weights), the columns of <see cref="PathWeights"/>. A path whose values all have zero weight is split
+    /// linearly over its <c>n</c> touches.
     /// </summary>
-    public static string Credit(string weight, string pathWeight) =>
-        $"CASE WHEN {pathWeight} > 0 THEN {weight} / (value_touches * {pathWeight}) ELSE 1.0 / n END";
+    public static string Credit(string model) =>
+        $"CASE WHEN pw_{model} > 0 THEN w_{model} / (value_touches * pw_{model}) ELSE 1.0 / n END";
+
+    /// <summary>
+    /// For each data-driven model of <paramref name="models"/>, over touch rows aliased <paramref name="alias"/> (with
+    /// <c>conversion_type</c>, <c>dimension_value</c> and <c>first_of_value</c>): the columns <see cref="Credit"/> reads,
+    /// each path being the rows of one <paramref name="pathKey"/>, and the joins to <c>model_weights</c> they need.
+    /// </summary>
+    public static (string Columns, string Joins) PathWeights(IEnumerable<string> models, string alias, string pathKey)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        var dataDriven = models.Where(m => AttributionModels.DataDriven.Contains(m)).ToList();
+        var columns = string.Concat(dataDriven.Select(m => $",\n                   coalesce(w_{m}.weight, 0) AS w_{m}" +
+            $",\n                   sum(CASE WHEN {alias}.first_of_value THEN coalesce(w_{m}.weight, 0) ELSE 0 END) OVER (PARTITION BY {alias}.{pathKey}) AS pw_{m}"));
+        var joins = string.Concat(dataDriven.Select(m =>
+            $"\n                 LEFT JOIN model_weights w_{m} ON w_{m}.model = '{m}' AND w_{m}.conversion_type = {alias}.conversion_type AND w_{m}.dimension_value = {alias}.dimension_value"));
+        return (columns, joins);
+    }
 
     /// <summary>
     /// A group's values joined in the order of <paramref name="orderBy"/>. DuckDB's ordered <c>string_agg</c> sorts
@@ -81,16 +98,16 @@ public static class DataDrivenWeights
     /// </summary>
     internal static string PersonPathsSql(LakeDatabase db, string table, string value, string filter, bool allowPacked = true)
     {
+        // One scan for the values and the time span the packing needs.
         db.Execute($"""
             CREATE OR REPLACE TEMP TABLE path_values AS
-            SELECT v AS value, (row_number() OVER (ORDER BY v) - 1)::BIGINT AS code
-            FROM (SELECT DISTINCT {value} AS v FROM touchpoints t {filter})
+            SELECT v AS value, (row_number() OVER (ORDER BY v) - 1)::BIGINT AS code, first_us, last_us
+            FROM (SELECT {value} AS v, min(epoch_us(t."timestamp")) AS first_us, max(epoch_us(t."timestamp")) AS last_us
+                  FROM touchpoints t {filter} GROUP BY 1)
             """);
         long count, earliest, span;
-        using (var reader = db.ExecuteReader($"""
-            SELECT (SELECT count(*) FROM path_values), coalesce(min(epoch_us(t."timestamp")), 0),
-                   coalesce(max(epoch_us(t."timestamp")) - min(epoch_us(t."timestamp")), 0)
-            FROM touchpoints t {filter}
+        using (var reader = db.ExecuteReader("""
+            SELECT count(*), coalesce(min(first_us), 0), coalesce(max(last_us) - min(first_us), 0) FROM path_values
             """))
         {
             reader.Read();

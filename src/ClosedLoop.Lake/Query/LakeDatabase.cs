@@ -163,8 +163,7 @@ public sealed class LakeDatabase : IDisposable
             Execute($"CREATE VIEW credits AS {EmptySelect(LakeSchemas.Credits)}");
             return;
         }
-        var glob = Literal(Path.Combine(directory, CreditsStore.FileGlob).Replace('\\', '/'));
-        Execute($"CREATE VIEW credits AS {CreditsStore.LongSql($"SELECT * FROM read_parquet({glob}, union_by_name = true)")}");
+        Execute($"CREATE VIEW credits AS {CreditsStore.LongSql(CreditsStore.ReadSql([Path.Combine(directory, CreditsStore.FileGlob)]))}");
     }
 
     private void CreateView(string name, string directory, bool hive, IReadOnlyList<(string Name, string Type)> schema) =>
