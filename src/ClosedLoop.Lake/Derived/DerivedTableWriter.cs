@@ -1,3 +1,4 @@
+using ClosedLoop.Lake.Maintenance;
 using ClosedLoop.Lake.Query;
 
 namespace ClosedLoop.Lake.Derived;
@@ -42,8 +43,25 @@ public sealed class DerivedTableWriter : IDisposable
         db.CopyToParquet(sql, Path.Combine(dir, LakeLayout.NewFileName(name)));
     }
 
-    /// <summary>A glob over a table written in this run but not yet published, for queries that build on it.</summary>
-    public string StagedGlob(string name) => Path.Combine(VersionDirectory, name, "*.parquet");
+    /// <summary>The rows of a table written in this run but not yet published, for queries that build on it.</summary>
+    public string TableSql(string name) => PersonDelta.TableSql(VersionDirectory, name);
+
+    /// <summary>Gives table <paramref name="name"/> of the new version the base files of <paramref name="version"/> (hard links, no copy).</summary>
+    internal void LinkBase(string version, string name)
+    {
+        var dir = Path.Combine(VersionDirectory, name);
+        Directory.CreateDirectory(dir);
+        foreach (var file in Directory.GetFiles(Path.Combine(version, name), "*.parquet", SearchOption.AllDirectories))
+            HardLinks.LinkOrCopy(file, Path.Combine(dir, Path.GetFileName(file)));
+    }
+
+    /// <summary>Writes a query's result as the delta of person table <paramref name="name"/>, or with null the replaced persons (<see cref="PersonDelta"/>).</summary>
+    internal void WriteDelta(LakeDatabase db, string? name, string sql)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        Directory.CreateDirectory(PersonDelta.Directory(VersionDirectory));
+        db.CopyToParquet(sql, name is null ? PersonDelta.ReplacedFile(VersionDirectory) : PersonDelta.DeltaFile(VersionDirectory, name));
+    }
 
     /// <summary>Switches readers to the new version, then removes versions past the grace period.</summary>
     public void Publish()

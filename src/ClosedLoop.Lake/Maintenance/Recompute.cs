@@ -39,6 +39,12 @@ public sealed class Recompute(LakeLayout lake, StitchOptions stitchOptions)
     /// <summary>Recompute every person, whatever the previous version covers.</summary>
     public bool Full { get; init; }
 
+    /// <summary>
+    /// An incremental run writes the person tables whole again once their delta passes this share of the base rows
+    /// (<see cref="PersonDelta"/>); 0 always writes them whole.
+    /// </summary>
+    public double DeltaFoldShare { get; init; } = PersonDelta.DefaultFoldShare;
+
     public RecomputeSummary Run(Action<StitchStep> log, CancellationToken ct = default)
     {
         using var held = RecomputeLock.Acquire(lake);
@@ -97,11 +103,11 @@ public sealed class Recompute(LakeLayout lake, StitchOptions stitchOptions)
             Step($"compact events ({compaction.PartitionsCompacted} partitions, {compaction.FilesBefore} files into {compaction.FilesAfter}, {compaction.DuplicatesRemoved} duplicates removed)");
 
             using var version = new DerivedTableWriter(lake);
-            var scope = plan is null ? null : new IncrementalScope(plan.PreviousVersion, plan.TouchedFile, work);
+            var scope = plan is null ? null : new IncrementalScope(plan.PreviousVersion, plan.TouchedFile, work) { FoldShare = DeltaFoldShare };
             var stitch = new IdentityStitcher(lake, stitchOptions).Run(s => log(s with { Name = "stitch: " + s.Name }), ct, version, scope);
             Step(scope?.Summary is { } sc
                 ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"stitch ({sc.RecomputedPersons:N0} persons of {stitch.Persons:N0} recomputed from {sc.Events:N0} events, {sc.PreviousPersons:N0} previous persons replaced)")
+                    $"stitch ({sc.RecomputedPersons:N0} persons of {stitch.Persons:N0} recomputed from {sc.Events:N0} events, {sc.PreviousPersons:N0} previous persons replaced; person tables {(scope.Folded == true ? "written whole" : "as base + delta")})")
                 : "stitch");
 
             long conversions = 0;

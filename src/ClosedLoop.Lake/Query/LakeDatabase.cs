@@ -4,6 +4,7 @@ using System.Text;
 using ClosedLoop.Core;
 using ClosedLoop.Lake.Attribution;
 using ClosedLoop.Lake.Crm;
+using ClosedLoop.Lake.Derived;
 using DuckDB.NET.Data;
 
 namespace ClosedLoop.Lake.Query;
@@ -149,8 +150,15 @@ public sealed class LakeDatabase : IDisposable
         CreateLatestWinsView(CrmTable.Contacts, "coalesce(contact_id, 'email:' || email)", perRow: true);
         CreateLatestWinsView(CrmTable.Deals, "deal_id", perRow: true);
         CreateLatestWinsView(CrmTable.Spend, "date, channel, source, medium, campaign", perRow: false);
+        var version = Lake.CurrentDerived;
         foreach (var (name, schema) in LakeSchemas.Derived.Where(d => d.Key != "credits"))
-            CreateView(name, Path.Combine(Lake.CurrentDerived, name), hive: true, schema);
+        {
+            // After an incremental recompute the person tables are base files plus a delta (PersonDelta).
+            if (PersonDelta.Tables.Contains(name) && PersonDelta.Has(version))
+                Execute($"CREATE VIEW {name} AS {PersonDelta.TableSql(version, name)}");
+            else
+                CreateView(name, Path.Combine(version, name), hive: true, schema);
+        }
         CreateCreditsView();
     }
 

@@ -67,11 +67,17 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
 
             using var owned = into is null ? new DerivedTableWriter(lake) : null;
             var output = into ?? owned!;
-            string Scoped(string table, string sql) => scope is null ? sql : scope.Merge(db, table, sql);
-            output.Write(db, "sessions", Scoped("sessions", "SELECT * EXCLUDE (segment) FROM stitched_sessions"));
-            output.Write(db, "touchpoints", Scoped("touchpoints", TouchpointsQuery));
-            output.Write(db, "identities", Scoped("identities", IdentitiesQuery));
-            output.Write(db, "conversions", Scoped("conversions", "SELECT * FROM stitched_conversions"));
+            void Write(string table, string sql)
+            {
+                if (scope is null)
+                    output.Write(db, table, sql);
+                else
+                    scope.Write(db, output, table, sql);
+            }
+            Write("sessions", "SELECT * EXCLUDE (segment) FROM stitched_sessions");
+            Write("touchpoints", TouchpointsQuery);
+            Write("identities", IdentitiesQuery);
+            Write("conversions", "SELECT * FROM stitched_conversions");
             scope?.Finish(db);
             Step("write tables");
             var summary = scope is null ? Summarize(db, output, steps) : SummarizeFiles(db, output, steps);
@@ -370,7 +376,7 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
     /// <summary>The figures of a merged (incremental) version, read from the files it wrote.</summary>
     private static StitchSummary SummarizeFiles(LakeDatabase db, DerivedTableWriter output, List<StitchStep> steps)
     {
-        string File(string table) => $"read_parquet({LakeDatabase.Literal(output.StagedGlob(table))})";
+        string File(string table) => $"({output.TableSql(table)})";
         using var reader = db.ExecuteReader($"""
             SELECT count(DISTINCT person_id), count(DISTINCT person_id) FILTER (WHERE identifier_type = 'email'), count(*),
                    count(*) FILTER (WHERE NOT linked AND identifier_type = 'anonymous_id'),
@@ -395,7 +401,7 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
         using (var reader = db.ExecuteReader($"""
             SELECT count(DISTINCT person_id), count(DISTINCT person_id) FILTER (WHERE identifier_type = 'email'), count(*),
                    count(*) FILTER (WHERE NOT linked AND identifier_type = 'anonymous_id')
-            FROM read_parquet({LakeDatabase.Literal(output.StagedGlob("identities"))})
+            FROM ({output.TableSql("identities")})
             """))
         {
             reader.Read();

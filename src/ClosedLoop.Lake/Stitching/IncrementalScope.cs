@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClosedLoop.Lake.Derived;
 using ClosedLoop.Lake.Query;
 
 namespace ClosedLoop.Lake.Stitching;
@@ -23,6 +24,12 @@ public sealed record ScopeSummary(long Identifiers, long Events, long PreviousPe
 /// </remarks>
 public sealed class IncrementalScope(string previousVersion, string touchedFile, string workDirectory)
 {
+    /// <summary>Delta rows as a share of base rows above which the person tables are written whole (<see cref="PersonDelta"/>).</summary>
+    public double FoldShare { get; init; } = PersonDelta.DefaultFoldShare;
+
+    /// <summary>Whether this run wrote the person tables whole (null until the first is written).</summary>
+    public bool? Folded { get; private set; }
+
     private const string ScopeKinds = "('anonymous_id', 'user_id', 'email')";
 
     /// <summary>Previous persons replaced (<c>person_id</c>), written for the attribution step.</summary>
@@ -35,8 +42,7 @@ public sealed class IncrementalScope(string previousVersion, string touchedFile,
 
     private long _identifiers, _events, _previousPersons;
 
-    private string Previous(string table) =>
-        $"read_parquet({LakeDatabase.Literal(Path.Combine(previousVersion, table, "**", "*.parquet").Replace('\\', '/'))}, hive_partitioning = false)";
+    private string Previous(string table) => $"({PersonDelta.TableSql(previousVersion, table)})";
 
     /// <summary>Closes the touched identifiers and replaces the <c>events</c> view with their events.</summary>
     internal void Restrict(LakeDatabase db)
@@ -111,21 +117,69 @@ public sealed class IncrementalScope(string previousVersion, string touchedFile,
     }
 
     /// <summary>
+    /// Writes table <paramref name="table"/> of the new version from this run's rows <paramref name="sql"/>. Conversions
+    /// are written whole (<see cref="Merge"/>). A person table keeps the previous base files and gets a new delta: this
+    /// run's rows plus the previous delta's rows of persons not replaced now, with this run's replaced persons added to
+    /// the earlier ones (<see cref="PersonDelta"/>). Once that delta passes <see cref="FoldShare"/> of the base rows, the
+    /// tables are written whole instead; the first person table written decides for all of them.
+    /// </summary>
+    internal void Write(LakeDatabase db, DerivedTableWriter output, string table, string sql)
+    {
+        if (!PersonDelta.Tables.Contains(table))
+        {
+            output.Write(db, table, Merge(db, table, sql));
+            return;
+        }
+        EnsureSingletons(db);
+        var delta = $"SELECT n.* FROM ({sql}) n ANTI JOIN scope_singletons s ON s.person_id = n.person_id";
+        if (PersonDelta.Has(previousVersion))
+        {
+            delta += $"""
+
+                UNION ALL BY NAME
+                SELECT o.* FROM read_parquet({LakeDatabase.Literal(PersonDelta.DeltaFile(previousVersion, table))}) o
+                ANTI JOIN previous_persons x ON x.person_id = o.person_id
+                """;
+        }
+        if (Folded is null)
+        {
+            db.Execute($"CREATE OR REPLACE TEMP TABLE delta_rows AS {delta}");
+            var rows = Count(db, "SELECT count(*) FROM delta_rows");
+            var baseRows = Count(db, $"SELECT count(*) FROM ({PersonDelta.BaseSql(previousVersion, table)})");
+            Folded = rows > FoldShare * baseRows;
+            delta = "SELECT * FROM delta_rows";
+        }
+        if (Folded == true)
+        {
+            output.Write(db, table, Merge(db, table, sql));
+            return;
+        }
+        output.LinkBase(previousVersion, table);
+        output.WriteDelta(db, table, delta);
+        if (!File.Exists(PersonDelta.ReplacedFile(output.VersionDirectory)))
+        {
+            var replaced = "SELECT person_id FROM previous_persons";
+            if (PersonDelta.Has(previousVersion))
+                replaced += $" UNION SELECT person_id FROM read_parquet({LakeDatabase.Literal(PersonDelta.ReplacedFile(previousVersion))})";
+            output.WriteDelta(db, null, replaced);
+        }
+    }
+
+    /// <summary>Contacts outside the scope form one-email persons in the restricted graph; their real rows are the previous ones.</summary>
+    private static void EnsureSingletons(LakeDatabase db) => db.Execute("""
+        CREATE TEMP TABLE IF NOT EXISTS scope_singletons AS
+        SELECT DISTINCT person_id FROM node_person
+        WHERE node[1] = 'e' AND substr(node, 3) NOT IN (SELECT value FROM scope_ids WHERE kind = 'email')
+        """);
+
+    /// <summary>
     /// The SQL writing table <paramref name="table"/>: this run's rows of scope persons, then the previous version's
     /// rows of everyone else. Conversions without a person (a contact without email, a deal whose email no event or
     /// contact carries) are keyed by email instead: this run's when the email is in the scope or absent.
     /// </summary>
-    internal string Merge(LakeDatabase db, string table, string sql)
+    private string Merge(LakeDatabase db, string table, string sql)
     {
-        if (Count(db, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'scope_singletons'") == 0)
-        {
-            // Contacts outside the scope form one-email persons in the restricted graph; their real rows are the previous ones.
-            db.Execute("""
-                CREATE TEMP TABLE scope_singletons AS
-                SELECT DISTINCT person_id FROM node_person
-                WHERE node[1] = 'e' AND substr(node, 3) NOT IN (SELECT value FROM scope_ids WHERE kind = 'email')
-                """);
-        }
+        EnsureSingletons(db);
         if (table != "conversions")
         {
             return $"""

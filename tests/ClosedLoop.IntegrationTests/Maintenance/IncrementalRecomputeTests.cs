@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using ClosedLoop.IntegrationTests.Stitching;
 using ClosedLoop.Lake;
 using ClosedLoop.Lake.Attribution;
+using ClosedLoop.Lake.Derived;
 using ClosedLoop.Lake.Maintenance;
 using ClosedLoop.Lake.Stitching;
 
@@ -76,6 +77,8 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
         var (recomputed, persons) = RecomputedOf(incremental.Out);
         Assert.InRange(recomputed, 1, persons - 1);
         Assert.Contains("full: --full asked", full.Out, StringComparison.Ordinal);
+        Assert.True(PersonDelta.Has(lake.CurrentDerived), "the incremental version keeps its person tables as base + delta");
+        Assert.False(PersonDelta.Has(copy.CurrentDerived));
         AssertSameTables(lake, copy);
 
         // Night three builds on the state the incremental run left.
@@ -86,6 +89,44 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
         Assert.True(third.ExitCode == 0, third.Error);
         Assert.Contains("incremental: 1 new event files in 1 partitions, 0 changed CRM rows", third.Out, StringComparison.Ordinal);
         AssertSameTables(lake, copy3);
+        // The views read the delta layout: the same rows as the full run's plain files.
+        foreach (var table in new[] { "sessions", "touchpoints", "identities" })
+        {
+            Assert.Equal(LakeQueries.Count(copy3, $"select count(*) from {table}"), LakeQueries.Count(lake, $"select count(*) from {table}"));
+            Assert.Equal(0, _lake.Scalar($"SELECT count(*) FROM (SELECT * FROM read_parquet('{Path.Combine(copy3.CurrentDerived, table, "*.parquet")}') EXCEPT ALL ({PersonDelta.TableSql(lake.CurrentDerived, table)}))"));
+        }
+    }
+
+    [Fact]
+    public async Task A_delta_past_its_share_of_the_base_is_folded_into_plain_tables_that_equal_a_full_run()
+    {
+        var data = Path.Combine(_lake.Root, "generated");
+        Assert.Equal(0, (await CliRunner.RunAsync("generate", "--out", data, "--events", "6000", "--days", "6", "--seed", "3")).ExitCode);
+        var lake = _lake.Layout;
+        await Ok(lake, "load", "events", Path.Combine(data, "events.ndjson"));
+        await Ok(lake, "load", "contacts", Path.Combine(data, "contacts.csv"));
+        await Ok(lake, "load", "deals", Path.Combine(data, "deals.csv"));
+        var held = Path.Combine(_lake.Root, "held");
+        Directory.CreateDirectory(held);
+        var days = Directory.GetDirectories(lake.Events).Order(StringComparer.Ordinal).TakeLast(2).ToList();
+        foreach (var day in days)
+            Directory.Move(day, Path.Combine(held, Path.GetFileName(day)));
+        await Ok(lake, "recompute");
+
+        // Night two leaves a delta; night three, with no room for one, writes plain tables again.
+        Directory.Move(Path.Combine(held, Path.GetFileName(days[0])), days[0]);
+        var second = new Recompute(lake, new StitchOptions()) { DeltaFoldShare = 100 }.Run(_ => { });
+        Assert.Equal("incremental", second.Mode);
+        Assert.True(PersonDelta.Has(lake.CurrentDerived));
+        Directory.Move(Path.Combine(held, Path.GetFileName(days[1])), days[1]);
+        var copy = CopyLake(lake, "full-copy");
+        var third = new Recompute(lake, new StitchOptions()) { DeltaFoldShare = 0 }.Run(_ => { });
+        await Ok(copy, "recompute", "--full");
+
+        Assert.Equal("incremental", third.Mode);
+        Assert.False(PersonDelta.Has(lake.CurrentDerived), "the third version should have plain person tables");
+        Assert.False(Directory.Exists(PersonDelta.Directory(lake.CurrentDerived)));
+        AssertSameTables(lake, copy);
     }
 
     [Fact]
@@ -251,8 +292,9 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
             string Rows(LakeLayout lake)
             {
                 var glob = Path.Combine(lake.CurrentDerived, table, "*.parquet");
+                // Person tables of an incremental version are base files plus a delta (PersonDelta).
                 if (table != "credits")
-                    return $"SELECT * FROM read_parquet('{glob}')";
+                    return PersonDelta.TableSql(lake.CurrentDerived, table);
                 // A credits file has a column per model: compare (touch, model, credit) rows. Credits are sums of doubles
                 // whose order differs between the two runs; every other column is exact.
                 var touch = string.Join(", ", CreditsStore.TouchColumns.Select(c => c.Name));
@@ -264,8 +306,8 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
             }
             var rows = _lake.Scalar($"SELECT count(*) FROM ({Rows(full)})");
             Assert.True(rows > 0, $"{table} is empty");
-            Assert.Equal(0, _lake.Scalar($"SELECT count(*) FROM ({Rows(incremental)} EXCEPT ALL {Rows(full)})"));
-            Assert.Equal(0, _lake.Scalar($"SELECT count(*) FROM ({Rows(full)} EXCEPT ALL {Rows(incremental)})"));
+            Assert.True(0 == _lake.Scalar($"SELECT count(*) FROM (SELECT * FROM ({Rows(incremental)}) EXCEPT ALL SELECT * FROM ({Rows(full)}))"), $"{table}: rows only in the incremental run");
+            Assert.True(0 == _lake.Scalar($"SELECT count(*) FROM (SELECT * FROM ({Rows(full)}) EXCEPT ALL SELECT * FROM ({Rows(incremental)}))"), $"{table}: rows only in the full run");
         }
     }
 
