@@ -88,7 +88,7 @@ public sealed class AttributionRun : IDisposable
                    CASE WHEN opportunity_at <= "timestamp" THEN opportunity_at END AS opportunity_at
             FROM conversions WHERE conversion_type IN ({typeList}){DateFilter("\"timestamp\"")}{scope}
             """);
-        db.Execute(PathsSql());
+        db.Execute(PathsSql(Shaped));
         Conversions = Count("SELECT count(*) FROM conv");
         Untouched = Count("SELECT count(*) FROM conv ANTI JOIN (SELECT DISTINCT conversion_id FROM paths) p USING (conversion_id)");
         // Without models the run only builds the paths (the paths report reads them).
@@ -104,55 +104,43 @@ public sealed class AttributionRun : IDisposable
                 DataDrivenWeights.Solve(db, _request, type);
         }
         // The credits stream from the query into their files, not materialized; the reports then read them back from
-        // the files written.
-        if (_increment is null)
-            db.Execute("CREATE TEMP VIEW run_credits AS " + CreditsSql());
-        else
+        // the files written. A recompute stores its data-driven credits as path shapes and writes their weights apart.
+        var stored = Shaped ? _request.Models.Where(m => !AttributionModels.DataDriven.Contains(m)).ToList() : _request.Models;
+        var appended = false;
+        if (_increment is not null)
         {
-            // Most rows are the previous version's, read from its files in the same pass.
-            db.Execute("CREATE TEMP TABLE new_credits AS " + CreditsSql());
-            db.Execute("CREATE TEMP VIEW run_credits AS " + PreviousCreditsSql(_increment.PreviousVersion));
+            db.Execute("CREATE TEMP TABLE new_credits AS " + CreditsSql(stored));
+            var previous = Path.Combine(_increment.PreviousVersion, "_state", "credits");
+            appended = CreditsStore.TryAppend(db, lake, previous, stored, _increment.FoldShare);
+            // A delta past its share of the base: everything is written whole, the previous rows of persons not recomputed kept.
+            if (!appended)
+            {
+                db.Execute($"""
+                    CREATE TEMP VIEW run_credits AS
+                    SELECT * FROM new_credits
+                    UNION ALL BY NAME
+                    SELECT o.* FROM ({CreditsStore.StoredSql(previous, shapedBase: true)}) o ANTI JOIN previous_persons x ON x.person_id = o.person_id
+                    WHERE o.person_id IS NOT NULL
+                    """);
+            }
         }
-        var published = CreditsStore.Replace(db, lake, Types, _request.Dimension, _request.Models);
-        db.Execute("CREATE OR REPLACE TEMP VIEW run_credits AS " + CreditsStore.ReadBackSql(published));
+        else
+            db.Execute("CREATE TEMP VIEW run_credits AS " + CreditsSql(stored));
+        var published = appended ? [] : CreditsStore.Replace(db, lake, Types, _request.Dimension, stored, Shaped);
+        var dataDrivenModels = _request.Models.Where(m => AttributionModels.DataDriven.Contains(m)).ToList();
+        if (Shaped && dataDrivenModels.Count > 0)
+            CreditsStore.WriteWeights(db, CreditsStore.Directory(lake), Types, _request.Dimension, dataDrivenModels);
+        var wide = Shaped ? CreditsStore.WideSql(db, CreditsStore.Directory(lake)) : CreditsStore.ReadSql(published);
+        db.Execute("CREATE OR REPLACE TEMP VIEW run_credits AS " + CreditsStore.ReadBackSql(wide));
         if (_stateDirectory is not null)
             DataDrivenWeights.SavePaths(db, _stateDirectory);
     }
 
     /// <summary>
-    /// An incremental run keeps the previous credits of persons it did not recompute, read from the recompute's own
-    /// files in the previous version's <c>_state/credits/</c> (attribute and report runs may have replaced the published
-    /// ones). Their rule-based credits stay as they were; data-driven ones are credited again under this run's weights
-    /// (which every new path moves), from the stored rows (one per touch of the path).
+    /// Whether the run stores path shapes instead of data-driven credits (<see cref="CreditsStore.ShapeColumns"/>): a
+    /// recompute's, so that the next incremental one writes new weights instead of every credit row again.
     /// </summary>
-    private string PreviousCreditsSql(string previousVersion)
-    {
-        var previous = $"({CreditsStore.ReadSql([Path.Combine(previousVersion, "_state", "credits", CreditsStore.FileGlob)])})";
-        var dimension = LakeDatabase.Literal(_request.Dimension);
-        var dataDriven = _request.Models.Where(m => AttributionModels.DataDriven.Contains(m)).ToList();
-        var touch = string.Join(", ", CreditsStore.TouchColumns.Select(c => "o." + c.Name));
-        // A conversion with no touch keeps its (none) credit; the others share theirs by this run's weights.
-        var models = string.Join(", ", _request.Models.Select(m => AttributionModels.DataDriven.Contains(m)
-            ? $"CAST(CASE WHEN o.touchpoint_id IS NULL THEN o.\"{m}\" ELSE {DataDrivenWeights.Credit(m)} END AS DOUBLE) AS \"{m}\""
-            : $"o.\"{m}\""));
-        // What the data-driven credit needs of each path (as the paths table has it for a new run).
-        var shape = dataDriven.Count == 0 ? "" : """
-            , count(*) OVER (PARTITION BY o.conversion_id) AS n,
-              count(*) OVER (PARTITION BY o.conversion_id, o.dimension_value) AS value_touches,
-              row_number() OVER (PARTITION BY o.conversion_id, o.dimension_value ORDER BY o.touch_timestamp, o.touchpoint_id) = 1 AS first_of_value
-            """;
-        var (weights, joins) = DataDrivenWeights.PathWeights(dataDriven, "o", "conversion_id");
-        // Rows of persons not recomputed (an anti join: NOT IN would also have to look for NULLs).
-        return $"""
-            SELECT * FROM new_credits
-            UNION ALL BY NAME
-            SELECT {touch}, {models}
-            FROM (SELECT o.*{weights}
-                  FROM (SELECT o.*{shape}
-                        FROM {previous} o ANTI JOIN previous_persons x ON x.person_id = o.person_id
-                        WHERE o.dimension = {dimension} AND o.person_id IS NOT NULL) o{joins}) o
-            """;
-    }
+    private bool Shaped => _stateDirectory is not null;
 
     /// <summary>The conversion types of the run: one, a comma-separated list, or <c>all</c> in the lake.</summary>
     public IReadOnlyList<string> Types { get; private set; } = [];
@@ -192,7 +180,7 @@ public sealed class AttributionRun : IDisposable
     /// aggregates joined back. Computing them as window functions too took four sorts of the wide rows, 5.8 s of the
     /// 10 s budget at 10M events.
     /// </summary>
-    private string PathsSql()
+    private string PathsSql(bool shaped)
     {
         var lookback = ((long)_request.Lookback.TotalMilliseconds * 1000).ToString(CultureInfo.InvariantCulture);
         var dimension = AttributionModels.Dimensions[_request.Dimension];
@@ -213,7 +201,7 @@ public sealed class AttributionRun : IDisposable
                        nullif(count(*) FILTER (WHERE by_lead), 0) AS lead_i,
                        nullif(count(*) FILTER (WHERE by_opportunity), 0) AS opp_i,
                        max(i) FILTER (WHERE channel <> 'Direct') AS lnd_i,
-                       sum(decay) AS decay_total
+                       sum(decay) AS decay_total{(shaped ? ",\n                       array_to_string(list_sort(list_distinct(list(dimension_value))), chr(31)) AS value_set" : "")}
                 FROM touched GROUP BY conversion_key),
             per_value AS (
                 SELECT conversion_key, dimension_value, min(i) AS first_i, count(*) AS value_touches
@@ -221,7 +209,7 @@ public sealed class AttributionRun : IDisposable
             SELECT c.conversion_id, c.conversion_type, c.person_id, c.converted_at, c.revenue, t.conversion_key, t.touchpoint_id,
                    t.touched_at, t.channel, t.dimension_value, t.i, p.n, p.lead_i, p.opp_i, p.lnd_i, t.decay, p.decay_total,
                    t.i = v.first_i AS first_of_value, v.value_touches,
-                   p.n - {HeuristicCreditsSql.Roles(closing: false)} AS rest_w, p.n - {HeuristicCreditsSql.Roles(closing: true)} AS rest_fp
+                   p.n - {HeuristicCreditsSql.Roles(closing: false)} AS rest_w, p.n - {HeuristicCreditsSql.Roles(closing: true)} AS rest_fp{(shaped ? ", p.value_set" : "")}
             FROM touched t
             JOIN per_path p USING (conversion_key)
             JOIN per_value v USING (conversion_key, dimension_value)
@@ -233,24 +221,26 @@ public sealed class AttributionRun : IDisposable
     /// The run's credits in the stored layout (<see cref="CreditsStore"/>): one row per touch of each path with a
     /// column per model, and for a conversion with no touch in its window one row crediting <c>(none)</c> fully.
     /// </summary>
-    private string CreditsSql()
+    private string CreditsSql(IReadOnlyList<string> models)
     {
         var dimension = LakeDatabase.Literal(_request.Dimension);
         // DOUBLE in every file: a bare 1.0 is a DECIMAL in DuckDB, and a BI tool would see the type change between runs.
-        var credits = string.Join(",\n       ", _request.Models.Select(m => AttributionModels.Heuristic.Contains(m)
+        var credits = string.Join(",\n       ", models.Select(m => AttributionModels.Heuristic.Contains(m)
             ? $"CAST({HeuristicCreditsSql.Credit(m)} AS DOUBLE) AS \"{m}\""
             : $"CAST({DataDrivenWeights.Credit(m)} AS DOUBLE) AS \"{m}\""));
-        var (weights, joins) = DataDrivenWeights.PathWeights(_request.Models, "p", "conversion_key");
-        var untouched = string.Join(", ", _request.Models.Select(m => $"1.0::DOUBLE AS \"{m}\""));
+        var (weights, joins) = DataDrivenWeights.PathWeights(models, "p", "conversion_key");
+        var untouched = string.Join(", ", models.Select(m => $"1.0::DOUBLE AS \"{m}\""));
+        var shape = Shaped ? ",\n       n AS path_touches, value_touches, value_set" : "";
+        var untouchedShape = Shaped ? $", 1::BIGINT AS path_touches, 1::BIGINT AS value_touches, '{AttributionModels.NoTouch}' AS value_set" : "";
         return $"""
             SELECT conversion_id, conversion_type, {dimension} AS dimension, dimension_value, person_id, touchpoint_id,
                    touched_at AS touch_timestamp, converted_at, revenue AS conversion_revenue,
-                   {credits}
+                   {credits}{shape}
             FROM (SELECT p.*{weights}
                   FROM paths p{joins})
             UNION ALL BY NAME
             SELECT c.conversion_id, c.conversion_type, {dimension} AS dimension, '{AttributionModels.NoTouch}' AS dimension_value, c.person_id,
-                   NULL::VARCHAR AS touchpoint_id, NULL::TIMESTAMP AS touch_timestamp, c.converted_at, c.revenue AS conversion_revenue, {untouched}
+                   NULL::VARCHAR AS touchpoint_id, NULL::TIMESTAMP AS touch_timestamp, c.converted_at, c.revenue AS conversion_revenue, {untouched}{untouchedShape}
             FROM conv c
             WHERE NOT EXISTS (SELECT 1 FROM paths p WHERE p.conversion_id = c.conversion_id)
             """;
@@ -304,4 +294,8 @@ public sealed class AttributionRun : IDisposable
 }
 
 /// <summary>An incremental credit run: the previous version and the persons the stitch replaced and recomputed.</summary>
-public sealed record CreditsIncrement(string PreviousVersion, string PreviousPersonsFile, string RecomputedPersonsFile);
+public sealed record CreditsIncrement(string PreviousVersion, string PreviousPersonsFile, string RecomputedPersonsFile)
+{
+    /// <summary>Delta rows as a share of the base rows above which the credits are written whole (<see cref="CreditsStore.TryAppend"/>).</summary>
+    public double FoldShare { get; init; } = Derived.PersonDelta.DefaultFoldShare;
+}

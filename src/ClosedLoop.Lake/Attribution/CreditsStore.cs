@@ -26,14 +26,136 @@ public static class CreditsStore
     /// </summary>
     public const string FileGlob = "credits-*.*.parquet";
 
+    /// <summary>
+    /// What a data-driven credit needs of a touch's path, stored in a recompute's files instead of the Markov and Shapley
+    /// columns: the path's touches, the touches of this value on it, and its distinct values (sorted, joined by U+001F;
+    /// <c>(none)</c> for a conversion without touches). With the weights file the credit is a join (<see cref="WideSql"/>),
+    /// so new weights rewrite a few thousand weight rows, not every credit row.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Name, string Type)> ShapeColumns =
+        [("path_touches", "BIGINT"), ("value_touches", "BIGINT"), ("value_set", "VARCHAR")];
+
+    /// <summary>Per (type, dimension, data-driven model, value set, value): the value's share of the set's weight (null: split linearly).</summary>
+    public static string WeightsFile(string directory) => Path.Combine(directory, "_weights.parquet");
+
+    /// <summary>An incremental recompute's delta: the credit rows of recomputed persons' conversions (and those without a person).</summary>
+    public static string DeltaFile(string directory) => Path.Combine(directory, "_delta", "credits.parquet");
+
+    /// <summary>
+    /// <c>person_key</c>: persons whose rows in the shaped base files are no longer current (<c>''</c> for the conversions
+    /// without a person, which every run credits anew).
+    /// </summary>
+    public static string ReplacedFile(string directory) => Path.Combine(directory, "_delta", "replaced_persons.parquet");
+
     public static string Directory(LakeLayout lake) => Path.Combine(lake.CurrentDerived, "credits");
+
+    /// <summary>
+    /// The stored rows of the credits files in <paramref name="directory"/>, the delta applied to the shaped ones: base
+    /// rows of replaced persons dropped, delta rows added. Model columns as stored (shaped rows have no data-driven ones).
+    /// </summary>
+    public static string StoredSql(string directory, bool shapedBase)
+    {
+        var rows = ReadSql([Path.Combine(directory, FileGlob)]);
+        if (!shapedBase || !File.Exists(ReplacedFile(directory)))
+            return rows;
+        return $"""
+            SELECT b.* FROM ({rows}) b
+            ANTI JOIN read_parquet({Literal(ReplacedFile(directory))}) r ON r.person_key = CASE WHEN b.value_set IS NOT NULL THEN coalesce(b.person_id, '') END
+            UNION ALL BY NAME
+            SELECT * FROM read_parquet({Literal(DeltaFile(directory))})
+            """;
+    }
+
+    /// <summary>
+    /// The wide rows of <paramref name="directory"/>'s credits files (<see cref="TouchColumns"/>, then a DOUBLE column per
+    /// model), for the <c>credits</c> view and the reports: the delta applied, and the data-driven credits of shaped rows
+    /// computed from the weights file (<see cref="ShapeColumns"/>).
+    /// </summary>
+    public static string WideSql(LakeDatabase db, string directory, string? shapedFilter = null)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(directory);
+        var stored = ReadSql([Path.Combine(directory, FileGlob)]);
+        var columns = ColumnsOf(db, stored);
+        if (!columns.Contains("value_set"))
+            return shapedFilter is null ? stored : $"SELECT * FROM ({stored}) WHERE false";
+        stored = StoredSql(directory, shapedBase: true);
+        var weights = File.Exists(WeightsFile(directory)) ? $"SELECT * FROM read_parquet({Literal(WeightsFile(directory))})" : EmptyWeightsSql;
+        var physical = AttributionModels.DataDriven.Where(columns.Contains).ToList();
+        var exclude = string.Join(", ", ShapeColumns.Select(c => Quote(c.Name)).Concat(physical.Select(Quote)));
+        // A data-driven credit of a shaped row: the value's share of its path's weight over the value's touches; a path
+        // without weight is split linearly; no weights row for the model means the model was taken out (null, no credit).
+        var computed = string.Concat(AttributionModels.DataDriven.Select(m =>
+        {
+            var value = $"CASE WHEN w_{m}.model IS NULL THEN NULL WHEN w_{m}.share IS NULL THEN 1.0 / s.path_touches ELSE w_{m}.share / s.value_touches END";
+            return $",\n       CAST({(physical.Contains(m) ? $"coalesce(s.{Quote(m)}, {value})" : value)} AS DOUBLE) AS {Quote(m)}";
+        }));
+        var joins = string.Concat(AttributionModels.DataDriven.Select(m => $"""
+
+            LEFT JOIN weights w_{m} ON w_{m}.model = '{m}' AND w_{m}.conversion_type = s.conversion_type AND w_{m}.dimension = s.dimension
+                                  AND w_{m}.value_set = s.value_set AND w_{m}.dimension_value = s.dimension_value
+            """));
+        return $"""
+            WITH weights AS ({weights})
+            SELECT s.* EXCLUDE ({exclude}){computed}
+            FROM ({stored}) s{joins}{(shapedFilter is null ? "" : $"\nWHERE s.value_set IS NOT NULL AND ({shapedFilter})")}
+            """;
+    }
+
+    private const string EmptyWeightsSql =
+        "SELECT NULL::VARCHAR AS conversion_type, NULL::VARCHAR AS dimension, NULL::VARCHAR AS model, NULL::VARCHAR AS value_set, NULL::VARCHAR AS dimension_value, NULL::DOUBLE AS share WHERE false";
+
+    /// <summary>The column names of a relation.</summary>
+    private static HashSet<string> ColumnsOf(LakeDatabase db, string sql)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        using var reader = db.ExecuteReader($"DESCRIBE {sql}");
+        while (reader.Read())
+            names.Add(reader.GetString(0));
+        return names;
+    }
+
+    /// <summary>
+    /// Writes the weights file of <paramref name="directory"/> from the run's <c>model_weights</c>: for every value set
+    /// its shaped rows hold, each value's share of the set's weight under each of <paramref name="models"/> (the
+    /// data-driven ones), and a share of 1 for conversions without touches.
+    /// </summary>
+    public static void WriteWeights(LakeDatabase db, string directory, IReadOnlyList<string> conversionTypes, string dimension, IReadOnlyList<string> models)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(conversionTypes);
+        ArgumentNullException.ThrowIfNull(models);
+        var modelRows = string.Join(", ", models.Select(m => $"('{m}')"));
+        var typeRows = string.Join(", ", conversionTypes.Select(t => $"({LakeDatabase.Literal(t)})"));
+        var files = new List<string> { Path.Combine(directory, FileGlob) };
+        if (File.Exists(DeltaFile(directory)))
+            files.Add(DeltaFile(directory));
+        var dim = LakeDatabase.Literal(dimension);
+        db.CopyToParquet($"""
+            WITH models(model) AS (VALUES {modelRows}),
+            types(conversion_type) AS (VALUES {typeRows}),
+            sets AS (SELECT DISTINCT conversion_type, value_set FROM ({ReadSql(files)}) WHERE value_set IS NOT NULL AND value_set <> '{AttributionModels.NoTouch}'),
+            members AS (SELECT conversion_type, value_set, unnest(string_split(value_set, chr(31))) AS dimension_value FROM sets),
+            weighted AS (
+                SELECT m.conversion_type, o.model, m.value_set, m.dimension_value, coalesce(w.weight, 0) AS weight
+                FROM members m CROSS JOIN models o
+                LEFT JOIN model_weights w ON w.conversion_type = m.conversion_type AND w.model = o.model AND w.dimension_value = m.dimension_value)
+            SELECT conversion_type, {dim} AS dimension, model, value_set, dimension_value,
+                   weight / nullif(sum(weight) OVER (PARTITION BY conversion_type, model, value_set), 0) AS share
+            FROM weighted
+            UNION ALL
+            SELECT t.conversion_type, {dim}, o.model, '{AttributionModels.NoTouch}', '{AttributionModels.NoTouch}', 1.0::DOUBLE
+            FROM types t CROSS JOIN models o
+            """, WeightsFile(directory));
+    }
 
     /// <summary>
     /// Writes the run's credits (the wide rows of the view or table <c>run_credits</c>, columns <see cref="TouchColumns"/>
     /// then one per model) in one pass partitioned by type, takes the run's models out of older files, moves the new
     /// files into place and returns them.
     /// </summary>
-    public static IReadOnlyList<string> Replace(LakeDatabase db, LakeLayout lake, IReadOnlyList<string> conversionTypes, string dimension, IReadOnlyList<string> models)
+    public static IReadOnlyList<string> Replace(LakeDatabase db, LakeLayout lake, IReadOnlyList<string> conversionTypes, string dimension, IReadOnlyList<string> models,
+        bool shaped = false)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(lake);
@@ -42,16 +164,17 @@ public static class CreditsStore
         var staging = Path.Combine(lake.Staging, "credits-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var columns = string.Join(", ", TouchColumns.Select(c => Quote(c.Name)).Concat(models.Select(Quote)));
+            var columns = Columns(models, shaped);
             db.CopyToParquetPartitioned($"SELECT {columns} FROM run_credits", staging, "conversion_type");
             var target = Directory(lake);
             System.IO.Directory.CreateDirectory(target);
-            foreach (var legacy in System.IO.Directory.GetFiles(target, "*.parquet").Where(f => Path.GetFileName(f).Count(c => c == '.') == 1))
+            // Files of the row-per-model layout: credits-TYPE-HASH-MODEL-by-DIM.parquet (one dot; the weights file starts with _).
+            foreach (var legacy in System.IO.Directory.GetFiles(target, "credits-*.parquet").Where(f => Path.GetFileName(f).Count(c => c == '.') == 1))
                 File.Delete(legacy);
             var run = Guid.NewGuid().ToString("N")[..12];
             var published = new List<string>();
             foreach (var conversionType in conversionTypes)
-                published.AddRange(Publish(db, staging, target, conversionType, dimension, models, run));
+                published.AddRange(Publish(db, staging, target, conversionType, dimension, models, run, shaped));
             return published;
         }
         finally
@@ -87,14 +210,14 @@ public static class CreditsStore
         return $"SELECT * FROM read_parquet([{list}], union_by_name = true)";
     }
 
-    /// <summary>The credit rows of <paramref name="files"/> in the columns of a run's <c>run_credits</c>, for the reports after a run.</summary>
-    public static string ReadBackSql(IReadOnlyList<string> files)
+    /// <summary>The credit rows of wide rows <paramref name="wide"/> in the columns of a run's <c>run_credits</c>, for the reports after a run.</summary>
+    public static string ReadBackSql(string wide)
     {
-        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(wide);
         return $"""
             SELECT model, conversion_id, conversion_type, person_id, touchpoint_id, touch_timestamp AS touched_at, converted_at,
                    dimension_value, credit, revenue
-            FROM ({LongSql(ReadSql(files))})
+            FROM ({LongSql(wide)})
             """;
     }
 
@@ -102,7 +225,8 @@ public static class CreditsStore
     /// Takes <paramref name="models"/> out of the older files of (type, dimension), then moves in what the run wrote
     /// for it (an empty file when nothing) and returns the files now holding the run's figures.
     /// </summary>
-    private static List<string> Publish(LakeDatabase db, string staging, string target, string conversionType, string dimension, IReadOnlyList<string> models, string run)
+    private static List<string> Publish(LakeDatabase db, string staging, string target, string conversionType, string dimension, IReadOnlyList<string> models, string run,
+        bool shaped)
     {
         // DuckDB percent-encodes partition values in directory names.
         var written = System.IO.Directory.Exists(staging)
@@ -113,13 +237,13 @@ public static class CreditsStore
                 .ToList()
             : [];
         var stem = Stem(conversionType, dimension);
-        foreach (var old in System.IO.Directory.GetFiles(target, stem + ".*.parquet"))
-            TakeOut(db, staging, old, models);
+        foreach (var old in System.IO.Directory.GetFiles(target, stem + ".*.parquet").Where(File.Exists))
+            TakeOut(db, staging, target, old, conversionType, dimension, models);
         var published = new List<string>(Math.Max(written.Count, 1));
         if (written.Count == 0)
         {
             published.Add(Path.Combine(target, $"{stem}.{run}.parquet"));
-            db.CopyToParquet(EmptySql(models), published[0]);
+            db.CopyToParquet(EmptySql(models, shaped), published[0]);
             return published;
         }
         for (var i = 0; i < written.Count; i++)
@@ -131,13 +255,18 @@ public static class CreditsStore
     }
 
     /// <summary>Removes <paramref name="models"/> from an older file: deleted when it holds nothing else, else rewritten without them.</summary>
-    private static void TakeOut(LakeDatabase db, string staging, string file, IReadOnlyList<string> models)
+    private static void TakeOut(LakeDatabase db, string staging, string directory, string file, string conversionType, string dimension, IReadOnlyList<string> models)
     {
         var held = new List<string>();
         using (var reader = db.ExecuteReader($"SELECT name FROM parquet_schema({LakeDatabase.Literal(file.Replace('\\', '/'))}) WHERE num_children IS NULL"))
         {
             while (reader.Read())
                 held.Add(reader.GetString(0));
+        }
+        if (held.Contains("value_set"))
+        {
+            FoldShaped(db, staging, directory, file, conversionType, dimension, held, models);
+            return;
         }
         var heldModels = held.Where(c => TouchColumns.All(t => t.Name != c)).ToList();
         var replaced = heldModels.Intersect(models).ToList();
@@ -153,9 +282,106 @@ public static class CreditsStore
         File.Move(rewritten, file, overwrite: true);
     }
 
+    /// <summary>
+    /// Takes <paramref name="models"/> out of a recompute's shaped files of (type, dimension) by making them one plain file:
+    /// the type's current rows (delta applied, data-driven credits computed) with the models it keeps, or nothing when it
+    /// keeps none. The type's delta rows go; the delta and the weights go once no shaped file is left.
+    /// </summary>
+    private static void FoldShaped(LakeDatabase db, string staging, string directory, string file, string conversionType, string dimension,
+        List<string> heldColumns, IReadOnlyList<string> models)
+    {
+        var type = LakeDatabase.Literal(conversionType);
+        var dim = LakeDatabase.Literal(dimension);
+        var virtualModels = new List<string>();
+        if (File.Exists(WeightsFile(directory)))
+        {
+            using var reader = db.ExecuteReader($"SELECT DISTINCT model FROM read_parquet({Literal(WeightsFile(directory))}) WHERE conversion_type = {type} AND dimension = {dim}");
+            while (reader.Read())
+                virtualModels.Add(reader.GetString(0));
+        }
+        var kept = heldColumns.Where(c => TouchColumns.All(t => t.Name != c) && ShapeColumns.All(t => t.Name != c))
+            .Concat(virtualModels).Distinct().Where(m => !models.Contains(m)).OrderBy(m => AttributionModels.All.ToList().IndexOf(m)).ToList();
+        var stem = Path.GetFileName(file)[..Path.GetFileName(file).IndexOf('.', StringComparison.Ordinal)];
+        var shapedFiles = System.IO.Directory.GetFiles(directory, stem + ".*.parquet").Where(f => HasColumn(db, f, "value_set")).ToList();
+        if (kept.Count > 0)
+        {
+            var rows = WideSql(db, directory, $"s.conversion_type = {type} AND s.dimension = {dim}");
+            var folded = Path.Combine(staging, "fold-" + Path.GetFileName(file));
+            db.CopyToParquet($"SELECT {string.Join(", ", TouchColumns.Select(c => Quote(c.Name)).Concat(kept.Select(Quote)))} FROM ({rows})", folded);
+            foreach (var shapedFile in shapedFiles)
+                File.Delete(shapedFile);
+            File.Move(folded, file);
+        }
+        else
+        {
+            foreach (var shapedFile in shapedFiles)
+                File.Delete(shapedFile);
+        }
+        if (File.Exists(DeltaFile(directory)))
+        {
+            var rest = Path.Combine(staging, "delta-" + Guid.NewGuid().ToString("N") + ".parquet");
+            db.CopyToParquet($"SELECT * FROM read_parquet({Literal(DeltaFile(directory))}) WHERE NOT (conversion_type = {type} AND dimension = {dim})", rest);
+            File.Move(rest, DeltaFile(directory), overwrite: true);
+        }
+        if (!System.IO.Directory.GetFiles(directory, FileGlob).Any(f => HasColumn(db, f, "value_set")))
+        {
+            ScratchDirectory.TryDelete(Path.Combine(directory, "_delta"));
+            File.Delete(WeightsFile(directory));
+        }
+    }
+
+    private static bool HasColumn(LakeDatabase db, string file, string column) =>
+        db.ExecuteScalar($"SELECT count(*) FROM parquet_schema({Literal(file)}) WHERE name = {LakeDatabase.Literal(column)}") is long n && n > 0;
+
+    /// <summary>The columns of a credits file: the touch, the models, and with <paramref name="shaped"/> the path shape.</summary>
+    private static string Columns(IReadOnlyList<string> models, bool shaped) =>
+        string.Join(", ", TouchColumns.Select(c => Quote(c.Name)).Concat(models.Select(Quote)).Concat(shaped ? ShapeColumns.Select(c => Quote(c.Name)) : []));
+
     /// <summary>An empty file in the wide columns, so a run that credited nothing still replaces older figures.</summary>
-    private static string EmptySql(IReadOnlyList<string> models) =>
-        "SELECT " + string.Join(", ", TouchColumns.Select(c => $"NULL::{c.Type} AS {Quote(c.Name)}").Concat(models.Select(m => $"NULL::DOUBLE AS {Quote(m)}"))) + " WHERE false";
+    private static string EmptySql(IReadOnlyList<string> models, bool shaped = false) =>
+        "SELECT " + string.Join(", ", TouchColumns.Select(c => $"NULL::{c.Type} AS {Quote(c.Name)}")
+            .Concat(models.Select(m => $"NULL::DOUBLE AS {Quote(m)}"))
+            .Concat(shaped ? ShapeColumns.Select(c => $"NULL::{c.Type} AS {Quote(c.Name)}") : [])) + " WHERE false";
+
+    /// <summary>
+    /// An incremental recompute's credits: <c>new_credits</c> (the shaped rows of recomputed persons' conversions and of
+    /// those without a person) as a delta over the previous recompute's credits in <paramref name="previous"/>: its base
+    /// files linked, its delta's rows of persons not replaced now (<c>previous_persons</c>) kept, the replaced persons
+    /// added. Writes nothing and returns false when the delta would pass <paramref name="foldShare"/> of the base rows.
+    /// </summary>
+    public static bool TryAppend(LakeDatabase db, LakeLayout lake, string previous, IReadOnlyList<string> models, double foldShare)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(lake);
+        ArgumentNullException.ThrowIfNull(models);
+        var delta = "SELECT * FROM new_credits";
+        if (File.Exists(ReplacedFile(previous)))
+        {
+            delta += $"""
+
+                UNION ALL BY NAME
+                SELECT o.* FROM read_parquet({Literal(DeltaFile(previous))}) o ANTI JOIN previous_persons x ON x.person_id = o.person_id
+                WHERE o.person_id IS NOT NULL
+                """;
+        }
+        db.Execute($"CREATE OR REPLACE TEMP TABLE credits_delta AS {delta}");
+        var rows = Convert.ToInt64(db.ExecuteScalar("SELECT count(*) FROM credits_delta"), System.Globalization.CultureInfo.InvariantCulture);
+        var baseFiles = System.IO.Directory.GetFiles(previous, FileGlob);
+        var baseRows = baseFiles.Length == 0 ? 0
+            : Convert.ToInt64(db.ExecuteScalar($"SELECT count(*) FROM ({ReadSql(baseFiles)})"), System.Globalization.CultureInfo.InvariantCulture);
+        if (rows > foldShare * baseRows)
+            return false;
+        var target = Directory(lake);
+        System.IO.Directory.CreateDirectory(Path.Combine(target, "_delta"));
+        foreach (var file in baseFiles)
+            Maintenance.HardLinks.LinkOrCopy(file, Path.Combine(target, Path.GetFileName(file)));
+        db.CopyToParquet($"SELECT {Columns(models, shaped: true)} FROM credits_delta", DeltaFile(target));
+        var replaced = "SELECT person_id AS person_key FROM previous_persons UNION SELECT ''";
+        if (File.Exists(ReplacedFile(previous)))
+            replaced += $" UNION SELECT person_key FROM read_parquet({Literal(ReplacedFile(previous))})";
+        db.CopyToParquet(replaced, ReplacedFile(target));
+        return true;
+    }
 
     /// <summary>A file name stem safe on every file system, readable, and unique per (type, dimension).</summary>
     private static string Stem(string conversionType, string dimension)
@@ -167,6 +393,8 @@ public static class CreditsStore
         var hash = Convert.ToHexStringLower(System.IO.Hashing.XxHash32.Hash(Encoding.UTF8.GetBytes(conversionType)));
         return $"credits-{safe}-{hash}-by-{dimension}";
     }
+
+    private static string Literal(string path) => LakeDatabase.Literal(path.Replace('\\', '/'));
 
     private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

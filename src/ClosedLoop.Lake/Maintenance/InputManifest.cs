@@ -15,7 +15,7 @@ public sealed class InputManifest
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
 
     /// <summary>Bumped when the state layout changes; another format means a full run (2: a credit column per model).</summary>
-    public const int CurrentFormat = 2;
+    public const int CurrentFormat = 3;
 
     public int Format { get; set; } = CurrentFormat;
 
@@ -100,6 +100,11 @@ public sealed class InputManifest
     public static List<string> ListCredits(string directory)
     {
         var dir = Path.Combine(directory, "credits");
-        return Directory.Exists(dir) ? [.. Directory.GetFiles(dir, "*.parquet").Select(Entry).Order(StringComparer.Ordinal)] : [];
+        // A recompute's credits are base files, a delta in _delta/ and the data-driven weights (CreditsStore).
+        return Directory.Exists(dir)
+            ? [.. Directory.GetFiles(dir, "*.parquet", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(dir, Path.GetDirectoryName(f)!) is "." ? Entry(f) : Path.GetFileName(Path.GetDirectoryName(f)) + "/" + Entry(f))
+                .Order(StringComparer.Ordinal)]
+            : [];
     }
 }

@@ -116,7 +116,8 @@ public sealed class Recompute(LakeLayout lake, StitchOptions stitchOptions)
             var state = InputManifest.StateDirectory(version.VersionDirectory);
             if (conversions > 0)
             {
-                var increment = scope is null ? null : new CreditsIncrement(plan!.PreviousVersion, scope.PreviousPersonsFile, scope.RecomputedPersonsFile);
+                var increment = scope is null ? null
+                    : new CreditsIncrement(plan!.PreviousVersion, scope.PreviousPersonsFile, scope.RecomputedPersonsFile) { FoldShare = DeltaFoldShare };
                 using var run = AttributionRun.Start(version.Layout, new AttributionRequest { ConversionType = "all", Models = AttributionModels.All }, increment, state);
             }
             Step($"attribute ({conversions:N0} conversions, {AttributionModels.All.Count} models{(scope is null ? "" : ", rule-based credits kept for persons not recomputed")})");
@@ -134,9 +135,13 @@ public sealed class Recompute(LakeLayout lake, StitchOptions stitchOptions)
             var credits = Path.Combine(version.VersionDirectory, "credits");
             if (Directory.Exists(credits))
             {
-                Directory.CreateDirectory(Path.Combine(state, "credits"));
-                foreach (var file in Directory.GetFiles(credits, "*.parquet"))
-                    HardLinks.LinkOrCopy(file, Path.Combine(state, "credits", Path.GetFileName(file)));
+                // Base files, the delta in _delta/ and the data-driven weights (CreditsStore).
+                foreach (var file in Directory.GetFiles(credits, "*.parquet", SearchOption.AllDirectories))
+                {
+                    var link = Path.Combine(state, "credits", Path.GetRelativePath(credits, file));
+                    Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+                    HardLinks.LinkOrCopy(file, link);
+                }
             }
             new InputManifest
             {

@@ -171,7 +171,7 @@ public sealed class LakeDatabase : IDisposable
             Execute($"CREATE VIEW credits AS {EmptySelect(LakeSchemas.Credits)}");
             return;
         }
-        Execute($"CREATE VIEW credits AS {CreditsStore.LongSql(CreditsStore.ReadSql([Path.Combine(directory, CreditsStore.FileGlob)]))}");
+        Execute($"CREATE VIEW credits AS {CreditsStore.LongSql(CreditsStore.WideSql(this, directory))}");
     }
 
     private void CreateView(string name, string directory, bool hive, IReadOnlyList<(string Name, string Type)> schema) =>

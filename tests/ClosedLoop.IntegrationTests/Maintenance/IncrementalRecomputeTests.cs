@@ -5,6 +5,7 @@ using ClosedLoop.Lake;
 using ClosedLoop.Lake.Attribution;
 using ClosedLoop.Lake.Derived;
 using ClosedLoop.Lake.Maintenance;
+using ClosedLoop.Lake.Query;
 using ClosedLoop.Lake.Stitching;
 
 namespace ClosedLoop.IntegrationTests.Maintenance;
@@ -118,6 +119,24 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
         var second = new Recompute(lake, new StitchOptions()) { DeltaFoldShare = 100 }.Run(_ => { });
         Assert.Equal("incremental", second.Mode);
         Assert.True(PersonDelta.Has(lake.CurrentDerived));
+        Assert.True(File.Exists(CreditsStore.ReplacedFile(CreditsStore.Directory(lake))), "the credits keep a delta too");
+
+        // An attribute run replacing Markov for SQLs folds that type's shaped files into a plain one: every other credit
+        // reads as before, and each SQL is credited once per model.
+        const string Others = "(conversion_type <> 'sql' OR model <> 'markov')";
+        var before = SaveCredits(lake, Others);
+        await Ok(lake, "attribute", "--conversion", "sql", "--model", "markov");
+        var after = SaveCredits(lake, Others);
+        Assert.Equal(0, _lake.Scalar($"SELECT count(*) FROM (SELECT * FROM '{before}' EXCEPT ALL SELECT * FROM '{after}')"));
+        Assert.Equal(0, _lake.Scalar($"SELECT count(*) FROM (SELECT * FROM '{after}' EXCEPT ALL SELECT * FROM '{before}')"));
+        Assert.Equal(AttributionModels.All.Count, LakeQueries.Count(lake, "select count(distinct model) from credits where conversion_type = 'sql'"));
+        Assert.Equal(0, LakeQueries.Count(lake, """
+            select count(*) from (select model, conversion_id from credits where conversion_type = 'sql' and model <> 'participation'
+                                  group by all having abs(sum(credit) - 1) > 1e-9)
+            """));
+        var sqlFiles = Directory.GetFiles(CreditsStore.Directory(lake), "credits-sql-*.parquet");
+        Assert.Equal(2, sqlFiles.Length);
+        Assert.Equal(0, LakeQueries.Count(lake, $"select count(*) from parquet_schema([{string.Join(", ", sqlFiles.Select(f => $"'{f}'"))}]) where name = 'value_set'"));
         Directory.Move(Path.Combine(held, Path.GetFileName(days[1])), days[1]);
         var copy = CopyLake(lake, "full-copy");
         var third = new Recompute(lake, new StitchOptions()) { DeltaFoldShare = 0 }.Run(_ => { });
@@ -126,7 +145,17 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
         Assert.Equal("incremental", third.Mode);
         Assert.False(PersonDelta.Has(lake.CurrentDerived), "the third version should have plain person tables");
         Assert.False(Directory.Exists(PersonDelta.Directory(lake.CurrentDerived)));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(CreditsStore.DeltaFile(CreditsStore.Directory(lake)))));
         AssertSameTables(lake, copy);
+    }
+
+    /// <summary>The <c>credits</c> view's rows matching <paramref name="where"/>, credit to 9 decimals, in a Parquet file.</summary>
+    private string SaveCredits(LakeLayout lake, string where)
+    {
+        var file = Path.Combine(_lake.Root, $"credits-{Guid.NewGuid():N}.parquet");
+        using var db = LakeDatabase.Open(lake);
+        db.CopyToParquet($"SELECT * EXCLUDE (credit, revenue), round(credit, 9) AS credit FROM credits WHERE {where}", file);
+        return file;
     }
 
     [Fact]
@@ -287,20 +316,27 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
     /// <summary>Every row of every derived table is in both versions as often (credits compared to 9 decimals).</summary>
     private void AssertSameTables(LakeLayout incremental, LakeLayout full)
     {
+        // A credits directory holds base files, a delta and data-driven weights (CreditsStore): each version's wide rows,
+        // zero credits included, are written out as they read, then compared as (touch, model, credit) rows.
+        var wide = new Dictionary<LakeLayout, string>();
+        foreach (var lake in new[] { incremental, full })
+        {
+            wide[lake] = Path.Combine(_lake.Root, $"credits-{Guid.NewGuid():N}.parquet");
+            using var db = LakeDatabase.Open(lake);
+            db.CopyToParquet(CreditsStore.WideSql(db, CreditsStore.Directory(lake)), wide[lake]);
+        }
         foreach (var table in s_tables)
         {
             string Rows(LakeLayout lake)
             {
-                var glob = Path.Combine(lake.CurrentDerived, table, "*.parquet");
                 // Person tables of an incremental version are base files plus a delta (PersonDelta).
                 if (table != "credits")
                     return PersonDelta.TableSql(lake.CurrentDerived, table);
-                // A credits file has a column per model: compare (touch, model, credit) rows. Credits are sums of doubles
-                // whose order differs between the two runs; every other column is exact.
+                // Credits are sums of doubles whose order differs between the two runs; every other column is exact.
                 var touch = string.Join(", ", CreditsStore.TouchColumns.Select(c => c.Name));
                 return $"""
                     SELECT * EXCLUDE (credit), round(credit, 9) AS credit
-                    FROM (UNPIVOT (SELECT * FROM read_parquet('{glob}', union_by_name = true)) ON COLUMNS(* EXCLUDE ({touch}))
+                    FROM (UNPIVOT (SELECT * FROM read_parquet('{wide[lake]}')) ON COLUMNS(* EXCLUDE ({touch}))
                           INTO NAME model VALUE credit)
                     """;
             }
