@@ -99,10 +99,7 @@ public sealed class AttributionRun : IDisposable
         if (dataDriven || _stateDirectory is not null)
             DataDrivenWeights.BuildPaths(db, _request, _increment?.PreviousVersion);
         if (dataDriven)
-        {
-            foreach (var type in Types)
-                DataDrivenWeights.Solve(db, _request, type);
-        }
+            DataDrivenWeights.Solve(db, _request, Types);
         // The credits stream from the query into their files, not materialized; the reports then read them back from
         // the files written. A recompute stores its data-driven credits as path shapes and writes their weights apart.
         var stored = Shaped ? _request.Models.Where(m => !AttributionModels.DataDriven.Contains(m)).ToList() : _request.Models;

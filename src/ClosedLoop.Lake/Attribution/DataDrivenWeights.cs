@@ -148,32 +148,46 @@ public static class DataDrivenWeights
         db.CopyToParquet("SELECT * FROM person_paths", Path.Combine(stateDirectory, "person_paths.parquet"));
     }
 
-    /// <summary>Solves the requested data-driven models for one conversion type from the tables of <see cref="BuildPaths"/>.</summary>
-    public static void Solve(LakeDatabase db, AttributionRequest request, string conversionType)
+    /// <summary>Solves the requested data-driven models for each of <paramref name="conversionTypes"/> from the tables of <see cref="BuildPaths"/>.</summary>
+    public static void Solve(LakeDatabase db, AttributionRequest request, IReadOnlyList<string> conversionTypes)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(request);
-        var type = LakeDatabase.Literal(conversionType);
-        // Counts per distinct path: converting paths of this type, and every person's path less those of its converters.
-        // A path's value set (for Shapley) is taken from the distinct paths, not from each person's touches.
+        ArgumentNullException.ThrowIfNull(conversionTypes);
+        if (conversionTypes.Count == 0)
+            return;
+        var types = string.Join(", ", conversionTypes.Select(t => $"({LakeDatabase.Literal(t)})"));
+        // Counts per type and distinct path: converting paths of the type, and every person's path less those of its
+        // converters. A path's value set (for Shapley) is taken from the distinct paths, not from each person's touches.
+        // One statement for every type: per type, it took a scan of the person paths each (0.4 s of 1.8 at 2M events).
         db.Execute($"""
             CREATE OR REPLACE TEMP TABLE model_paths AS
-            WITH counted AS (
-                SELECT path, count(*) AS converted, 0 AS not_converted FROM conversion_paths WHERE conversion_type = {type} GROUP BY path
+            WITH types(conversion_type) AS (VALUES {types}),
+            counted AS (
+                SELECT conversion_type, path, count(*) AS converted, 0 AS not_converted FROM conversion_paths
+                WHERE conversion_type IN (SELECT conversion_type FROM types) GROUP BY ALL
                 UNION ALL
-                SELECT path, 0, persons FROM person_path_counts
+                SELECT t.conversion_type, c.path, 0, c.persons FROM types t CROSS JOIN person_path_counts c
                 UNION ALL
-                SELECT p.path, 0, -count(*) FROM person_paths p
-                SEMI JOIN (SELECT person_id FROM converters WHERE conversion_type = {type}) c ON c.person_id = p.person_id
-                GROUP BY p.path)
-            SELECT path, array_to_string(list_sort(list_distinct(string_split(path, chr(31)))), chr(31)) AS value_set,
-                   sum(converted) AS converted, sum(not_converted) AS not_converted
-            FROM counted GROUP BY path
+                SELECT c.conversion_type, p.path, 0, -count(*) FROM person_paths p
+                JOIN converters c ON c.person_id = p.person_id
+                WHERE c.conversion_type IN (SELECT conversion_type FROM types)
+                GROUP BY ALL),
+            sets AS (
+                SELECT path, array_to_string(list_sort(list_distinct(string_split(path, chr(31)))), chr(31)) AS value_set
+                FROM (SELECT DISTINCT path FROM counted))
+            SELECT c.conversion_type, c.path, s.value_set, sum(c.converted) AS converted, sum(c.not_converted) AS not_converted
+            FROM counted c JOIN sets s USING (path) GROUP BY ALL
             """);
+        foreach (var conversionType in conversionTypes)
+            SolveType(db, request, conversionType);
+    }
 
+    private static void SolveType(LakeDatabase db, AttributionRequest request, string conversionType)
+    {
         foreach (var model in request.Models.Where(m => AttributionModels.DataDriven.Contains(m)))
         {
-            var weights = model == "markov" ? Markov(db, request) : Shapley(db);
+            var weights = model == "markov" ? Markov(db, request, conversionType) : Shapley(db, conversionType);
             using var appender = db.Connection.CreateAppender("model_weights");
             foreach (var (value, weight) in weights.Weights)
                 appender.CreateRow().AppendValue(conversionType).AppendValue(model).AppendValue(value).AppendValue(weight).AppendValue(weights.Scores[value]).EndRow();
@@ -183,11 +197,12 @@ public static class DataDrivenWeights
         }
     }
 
-    private static ChannelWeights Markov(LakeDatabase db, AttributionRequest request)
+    private static ChannelWeights Markov(LakeDatabase db, AttributionRequest request, string conversionType)
     {
         var paths = new List<ChannelPath>();
-        using (var reader = db.ExecuteReader("""
+        using (var reader = db.ExecuteReader($"""
             SELECT path, CAST(sum(converted) AS BIGINT), CAST(sum(not_converted) AS BIGINT) FROM model_paths
+            WHERE conversion_type = {LakeDatabase.Literal(conversionType)}
             GROUP BY path HAVING sum(converted) + sum(not_converted) > 0
             """))
         {
@@ -198,11 +213,12 @@ public static class DataDrivenWeights
         return MarkovAttribution.Compute(paths, new MarkovOptions(request.MarkovOrder, request.CollapseRepeats));
     }
 
-    private static ChannelWeights Shapley(LakeDatabase db)
+    private static ChannelWeights Shapley(LakeDatabase db, string conversionType)
     {
         var sets = new List<ChannelSetCount>();
-        using (var reader = db.ExecuteReader("""
+        using (var reader = db.ExecuteReader($"""
             SELECT value_set, CAST(sum(converted + not_converted) AS BIGINT), CAST(sum(converted) AS BIGINT) FROM model_paths
+            WHERE conversion_type = {LakeDatabase.Literal(conversionType)}
             GROUP BY value_set HAVING sum(converted + not_converted) > 0
             """))
         {
