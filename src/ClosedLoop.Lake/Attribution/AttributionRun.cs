@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ClosedLoop.Core;
+using ClosedLoop.Lake.Derived;
 using ClosedLoop.Lake.Query;
 
 namespace ClosedLoop.Lake.Attribution;
@@ -88,7 +89,17 @@ public sealed class AttributionRun : IDisposable
                    CASE WHEN opportunity_at <= "timestamp" THEN opportunity_at END AS opportunity_at
             FROM conversions WHERE conversion_type IN ({typeList}){DateFilter("\"timestamp\"")}{scope}
             """);
-        db.Execute(PathsSql(Shaped));
+        // An incremental run credits recomputed persons only. Their touchpoints are all in this version's delta (a
+        // recomputed person's id is new or one the run replaced: see PersonDelta), so that file is read, not every touchpoint.
+        var touchpoints = "touchpoints";
+        if (_increment is not null && PersonDelta.Has(lake.CurrentDerived))
+        {
+            touchpoints = $"""
+                (SELECT * FROM read_parquet({LakeDatabase.Literal(PersonDelta.DeltaFile(lake.CurrentDerived, "touchpoints"))})
+                 WHERE person_id IN (SELECT person_id FROM recomputed_persons))
+                """;
+        }
+        db.Execute(PathsSql(Shaped, touchpoints));
         Conversions = Count("SELECT count(*) FROM conv");
         Untouched = Count("SELECT count(*) FROM conv ANTI JOIN (SELECT DISTINCT conversion_id FROM paths) p USING (conversion_id)");
         // Without models the run only builds the paths (the paths report reads them).
@@ -97,7 +108,7 @@ public sealed class AttributionRun : IDisposable
         db.Execute("CREATE TEMP TABLE model_weights (conversion_type VARCHAR, model VARCHAR, dimension_value VARCHAR, weight DOUBLE, score DOUBLE)");
         var dataDriven = _request.Models.Any(m => AttributionModels.DataDriven.Contains(m));
         if (dataDriven || _stateDirectory is not null)
-            DataDrivenWeights.BuildPaths(db, _request, _increment?.PreviousVersion);
+            DataDrivenWeights.BuildPaths(db, _request, _increment?.PreviousVersion, touchpoints);
         if (dataDriven)
             DataDrivenWeights.Solve(db, _request, Types);
         // The credits stream from the query into their files, not materialized; the reports then read them back from
@@ -130,7 +141,7 @@ public sealed class AttributionRun : IDisposable
         var wide = Shaped ? CreditsStore.WideSql(db, CreditsStore.Directory(lake)) : CreditsStore.ReadSql(published);
         db.Execute("CREATE OR REPLACE TEMP VIEW run_credits AS " + CreditsStore.ReadBackSql(wide));
         if (_stateDirectory is not null)
-            DataDrivenWeights.SavePaths(db, _stateDirectory);
+            DataDrivenWeights.SavePaths(db, _stateDirectory, _increment?.PreviousVersion, _increment?.FoldShare ?? 0);
     }
 
     /// <summary>
@@ -177,7 +188,7 @@ public sealed class AttributionRun : IDisposable
     /// aggregates joined back. Computing them as window functions too took four sorts of the wide rows, 5.8 s of the
     /// 10 s budget at 10M events.
     /// </summary>
-    private string PathsSql(bool shaped)
+    private string PathsSql(bool shaped, string touchpoints)
     {
         var lookback = ((long)_request.Lookback.TotalMilliseconds * 1000).ToString(CultureInfo.InvariantCulture);
         var dimension = AttributionModels.Dimensions[_request.Dimension];
@@ -190,7 +201,7 @@ public sealed class AttributionRun : IDisposable
                        pow(2.0, -(date_diff('millisecond', t."timestamp", c.converted_at) / 86400000.0) / {AttributionModels.Sql(_request.HalfLifeDays)}) AS decay,
                        row_number() OVER (PARTITION BY c.rowid ORDER BY t."timestamp", t.event_id) AS i
                 FROM conv c
-                JOIN touchpoints t ON t.person_id = c.person_id AND t."timestamp" <= c.converted_at
+                JOIN {touchpoints} t ON t.person_id = c.person_id AND t."timestamp" <= c.converted_at
                                   AND t."timestamp" >= c.converted_at - to_microseconds({lookback})),
             per_path AS (
                 -- Touches are in time order, so those at or before a milestone are a prefix: its last is their count.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClosedLoop.Core.Attribution;
+using ClosedLoop.Lake.Maintenance;
 using ClosedLoop.Lake.Query;
 
 namespace ClosedLoop.Lake.Attribution;
@@ -57,7 +58,7 @@ public static class DataDrivenWeights
     /// <paramref name="previousVersion"/> (an incremental run), only recomputed persons' paths are built and the
     /// previous version's saved paths of everyone else are kept.
     /// </summary>
-    public static void BuildPaths(LakeDatabase db, AttributionRequest request, string? previousVersion)
+    public static void BuildPaths(LakeDatabase db, AttributionRequest request, string? previousVersion, string touchpoints = "touchpoints")
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(request);
@@ -65,7 +66,7 @@ public static class DataDrivenWeights
         var window = (request.From is { } from ? $" AND t.\"timestamp\" >= DATE '{from:yyyy-MM-dd}' - to_microseconds({lookback})" : "")
                      + (request.To is { } to ? $" AND t.\"timestamp\" < DATE '{to:yyyy-MM-dd}' + INTERVAL 1 DAY" : "");
         var dimension = AttributionModels.Dimensions[request.Dimension];
-        string Saved(string name) => $"read_parquet({LakeDatabase.Literal(Path.Combine(previousVersion!, "_state", name + ".parquet"))})";
+        string Saved(string name) => $"({SavedPathsSql(InputManifest.StateDirectory(previousVersion!), name)})";
         var persons = previousVersion is null ? "" : " AND t.person_id IN (SELECT person_id FROM recomputed_persons)";
         // Converting paths order simultaneous touches as person paths do (by value), so both count the same sequences.
         db.Execute($"""
@@ -73,7 +74,7 @@ public static class DataDrivenWeights
             SELECT conversion_id, conversion_type, person_id, {OrderedPath("touched_at, dimension_value", "dimension_value", "chr(31)")} AS path
             FROM paths GROUP BY conversion_id, conversion_type, person_id
             """);
-        db.Execute(PersonPathsSql(db, "person_paths", $"coalesce({dimension}, '(not set)')", $"WHERE true{window}{persons}"));
+        db.Execute(PersonPathsSql(db, "person_paths", $"coalesce({dimension}, '(not set)')", $"WHERE true{window}{persons}", source: touchpoints));
         if (previousVersion is not null)
         {
             db.Execute($"INSERT INTO conversion_paths SELECT o.conversion_id, o.conversion_type, o.person_id, o.path FROM {Saved("conversion_paths")} o ANTI JOIN previous_persons x ON x.person_id = o.person_id");
@@ -96,14 +97,14 @@ public static class DataDrivenWeights
     /// earliest touch, shifted, with the value's code in the low bits) when the span and the values fit in 62 bits,
     /// and is named again after the sort.
     /// </summary>
-    internal static string PersonPathsSql(LakeDatabase db, string table, string value, string filter, bool allowPacked = true)
+    internal static string PersonPathsSql(LakeDatabase db, string table, string value, string filter, bool allowPacked = true, string source = "touchpoints")
     {
         // One scan for the values and the time span the packing needs.
         db.Execute($"""
             CREATE OR REPLACE TEMP TABLE path_values AS
             SELECT v AS value, (row_number() OVER (ORDER BY v) - 1)::BIGINT AS code, first_us, last_us
             FROM (SELECT {value} AS v, min(epoch_us(t."timestamp")) AS first_us, max(epoch_us(t."timestamp")) AS last_us
-                  FROM touchpoints t {filter} GROUP BY 1)
+                  FROM {source} t {filter} GROUP BY 1)
             """);
         long count, earliest, span;
         using (var reader = db.ExecuteReader("""
@@ -121,7 +122,7 @@ public static class DataDrivenWeights
             return $"""
                 CREATE TEMP TABLE {table} AS
                 SELECT t.person_id, {OrderedPath("t.\"timestamp\"", value, "chr(31)")} AS path
-                FROM touchpoints t {filter}
+                FROM {source} t {filter}
                 GROUP BY t.person_id
                 """;
         }
@@ -130,7 +131,7 @@ public static class DataDrivenWeights
             CREATE TEMP TABLE {table} AS
             WITH keyed AS (
                 SELECT t.person_id, list_sort(list(((epoch_us(t."timestamp") - {earliest}) << {bits}) | v.code)) AS keys
-                FROM touchpoints t
+                FROM {source} t
                 JOIN path_values v ON v.value = {value}
                 {filter}
                 GROUP BY t.person_id)
@@ -139,13 +140,76 @@ public static class DataDrivenWeights
             """;
     }
 
-    /// <summary>Keeps this run's path aggregates in a version's state directory, for the next incremental run.</summary>
-    public static void SavePaths(LakeDatabase db, string stateDirectory)
+    /// <summary>
+    /// Saved paths (<c>person_paths</c> or <c>conversion_paths</c>) of a state directory: the base file, less the rows
+    /// of persons an incremental run replaced since, plus its delta (<see cref="SavePaths"/>).
+    /// </summary>
+    private static string SavedPathsSql(string state, string name)
+    {
+        var rows = $"SELECT * FROM read_parquet({LakeDatabase.Literal(Path.Combine(state, name + ".parquet"))})";
+        var delta = Path.Combine(state, PathsDelta);
+        if (!File.Exists(Path.Combine(delta, "replaced_persons.parquet")))
+            return rows;
+        return $"""
+            SELECT b.* FROM ({rows}) b ANTI JOIN read_parquet({LakeDatabase.Literal(Path.Combine(delta, "replaced_persons.parquet"))}) r ON r.person_id = b.person_id
+            UNION ALL BY NAME
+            SELECT * FROM read_parquet({LakeDatabase.Literal(Path.Combine(delta, name + ".parquet"))})
+            """;
+    }
+
+    private const string PathsDelta = "paths_delta";
+
+    /// <summary>
+    /// Keeps this run's path aggregates in a version's state directory, for the next incremental run. After an
+    /// incremental run (<paramref name="previousVersion"/>) the previous base files are linked and only a delta is
+    /// written (the recomputed persons' paths and the earlier delta's still current, and the persons replaced), as for
+    /// the person tables, unless it passes <paramref name="foldShare"/> of the base.
+    /// </summary>
+    public static void SavePaths(LakeDatabase db, string stateDirectory, string? previousVersion = null, double foldShare = 0)
     {
         ArgumentNullException.ThrowIfNull(db);
         Directory.CreateDirectory(stateDirectory);
-        db.CopyToParquet("SELECT * FROM conversion_paths", Path.Combine(stateDirectory, "conversion_paths.parquet"));
-        db.CopyToParquet("SELECT * FROM person_paths", Path.Combine(stateDirectory, "person_paths.parquet"));
+        string[] tables = ["conversion_paths", "person_paths"];
+        if (previousVersion is not null)
+        {
+            var previous = InputManifest.StateDirectory(previousVersion);
+            var previousDelta = Path.Combine(previous, PathsDelta);
+            var hadDelta = File.Exists(Path.Combine(previousDelta, "replaced_persons.parquet"));
+            long deltaRows = 0, baseRows = 0;
+            foreach (var table in tables)
+            {
+                var delta = $"SELECT * FROM {table} WHERE person_id IN (SELECT person_id FROM recomputed_persons)";
+                if (hadDelta)
+                {
+                    delta += $"""
+
+                        UNION ALL BY NAME
+                        SELECT o.* FROM read_parquet({LakeDatabase.Literal(Path.Combine(previousDelta, table + ".parquet"))}) o
+                        ANTI JOIN previous_persons x ON x.person_id = o.person_id
+                        """;
+                }
+                db.Execute($"CREATE OR REPLACE TEMP TABLE {table}_delta AS {delta}");
+                deltaRows += Convert.ToInt64(db.ExecuteScalar($"SELECT count(*) FROM {table}_delta"), CultureInfo.InvariantCulture);
+                baseRows += Convert.ToInt64(db.ExecuteScalar($"SELECT count(*) FROM read_parquet({LakeDatabase.Literal(Path.Combine(previous, table + ".parquet"))})"), CultureInfo.InvariantCulture);
+            }
+            if (deltaRows <= foldShare * baseRows)
+            {
+                var delta = Path.Combine(stateDirectory, PathsDelta);
+                Directory.CreateDirectory(delta);
+                foreach (var table in tables)
+                {
+                    HardLinks.LinkOrCopy(Path.Combine(previous, table + ".parquet"), Path.Combine(stateDirectory, table + ".parquet"));
+                    db.CopyToParquet($"SELECT * FROM {table}_delta", Path.Combine(delta, table + ".parquet"));
+                }
+                var replaced = "SELECT person_id FROM previous_persons";
+                if (hadDelta)
+                    replaced += $" UNION SELECT person_id FROM read_parquet({LakeDatabase.Literal(Path.Combine(previousDelta, "replaced_persons.parquet"))})";
+                db.CopyToParquet(replaced, Path.Combine(delta, "replaced_persons.parquet"));
+                return;
+            }
+        }
+        foreach (var table in tables)
+            db.CopyToParquet($"SELECT * FROM {table}", Path.Combine(stateDirectory, table + ".parquet"));
     }
 
     /// <summary>Solves the requested data-driven models for each of <paramref name="conversionTypes"/> from the tables of <see cref="BuildPaths"/>.</summary>

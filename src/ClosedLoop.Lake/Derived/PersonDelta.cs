@@ -14,6 +14,11 @@ namespace ClosedLoop.Lake.Derived;
 /// read. Once the delta passes <see cref="DefaultFoldShare"/> of the base rows, the run writes plain tables again.
 /// A version without <c>_delta/</c> (every full run) has plain tables.
 /// </summary>
+/// <remarks>
+/// A person an incremental run recomputes has a new id or one the run replaced: ids hash a canonical identifier, and
+/// every identifier of a scope person is in the scope, so whoever held it before is replaced. Its current rows are
+/// therefore all in the delta, which the attribution step reads instead of the whole touchpoints table.
+/// </remarks>
 public static class PersonDelta
 {
     /// <summary>The tables kept as base plus delta. Conversions (small, and partly keyed by email) are always rewritten.</summary>

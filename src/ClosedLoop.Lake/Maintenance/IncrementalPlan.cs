@@ -169,6 +169,30 @@ internal sealed class IncrementalPlan
     }
 
     /// <summary>
+    /// When the CRM files are those the published version read, links its snapshots into <paramref name="directory"/>
+    /// instead of writing them again (they would be the same rows); false when they differ or cannot be used.
+    /// </summary>
+    public static bool TryLinkCrmSnapshots(LakeLayout lake, List<string> crm, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(lake);
+        if (!File.Exists(lake.DerivedPointer))
+            return false;
+        var previous = lake.CurrentDerived;
+        var manifest = InputManifest.Load(previous);
+        var state = InputManifest.StateDirectory(previous);
+        string[] files = ["contacts.parquet", "deals.parquet"];
+        if (manifest is null || manifest.Format != InputManifest.CurrentFormat || !manifest.Crm.SequenceEqual(crm)
+            || !files.All(f => File.Exists(Path.Combine(state, f))))
+        {
+            return false;
+        }
+        Directory.CreateDirectory(directory);
+        foreach (var file in files)
+            HardLinks.LinkOrCopy(Path.Combine(state, file), Path.Combine(directory, file));
+        return true;
+    }
+
+    /// <summary>
     /// Writes the contacts and deals as the run sees them (latest export wins, load bookkeeping left out) into
     /// <paramref name="directory"/>: the next run's reference for what changed in the CRM.
     /// </summary>

@@ -80,7 +80,8 @@ public sealed class Recompute(LakeLayout lake, StitchOptions stitchOptions)
             var events = InputManifest.ListEvents(lake);
             var crm = InputManifest.ListCrm(lake);
             var snapshots = Path.Combine(work, "crm");
-            IncrementalPlan.WriteCrmSnapshots(lake, snapshots);
+            if (Full || !IncrementalPlan.TryLinkCrmSnapshots(lake, crm, snapshots))
+                IncrementalPlan.WriteCrmSnapshots(lake, snapshots);
             var reason = "--full asked";
             IncrementalPlan? plan = null;
             if (!Full)
@@ -130,7 +131,7 @@ public sealed class Recompute(LakeLayout lake, StitchOptions stitchOptions)
             }
             Directory.CreateDirectory(state);
             foreach (var file in Directory.GetFiles(snapshots))
-                File.Copy(file, Path.Combine(state, Path.GetFileName(file)), overwrite: true);
+                HardLinks.LinkOrCopy(file, Path.Combine(state, Path.GetFileName(file)));
             // The run's own credits, kept under a second name: attribute and report runs replace published credits files.
             var credits = Path.Combine(version.VersionDirectory, "credits");
             if (Directory.Exists(credits))

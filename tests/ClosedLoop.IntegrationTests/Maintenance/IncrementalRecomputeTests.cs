@@ -99,27 +99,35 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
     }
 
     [Fact]
-    public async Task A_delta_past_its_share_of_the_base_is_folded_into_plain_tables_that_equal_a_full_run()
+    public async Task Deltas_over_deltas_and_a_fold_into_plain_tables_equal_full_runs()
     {
         var data = Path.Combine(_lake.Root, "generated");
-        Assert.Equal(0, (await CliRunner.RunAsync("generate", "--out", data, "--events", "6000", "--days", "6", "--seed", "3")).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync("generate", "--out", data, "--events", "8000", "--days", "8", "--seed", "3")).ExitCode);
         var lake = _lake.Layout;
         await Ok(lake, "load", "events", Path.Combine(data, "events.ndjson"));
         await Ok(lake, "load", "contacts", Path.Combine(data, "contacts.csv"));
         await Ok(lake, "load", "deals", Path.Combine(data, "deals.csv"));
         var held = Path.Combine(_lake.Root, "held");
         Directory.CreateDirectory(held);
-        var days = Directory.GetDirectories(lake.Events).Order(StringComparer.Ordinal).TakeLast(2).ToList();
+        var days = Directory.GetDirectories(lake.Events).Order(StringComparer.Ordinal).TakeLast(3).ToList();
         foreach (var day in days)
             Directory.Move(day, Path.Combine(held, Path.GetFileName(day)));
         await Ok(lake, "recompute");
 
-        // Night two leaves a delta; night three, with no room for one, writes plain tables again.
-        Directory.Move(Path.Combine(held, Path.GetFileName(days[0])), days[0]);
-        var second = new Recompute(lake, new StitchOptions()) { DeltaFoldShare = 100 }.Run(_ => { });
-        Assert.Equal("incremental", second.Mode);
-        Assert.True(PersonDelta.Has(lake.CurrentDerived));
-        Assert.True(File.Exists(CreditsStore.ReplacedFile(CreditsStore.Directory(lake))), "the credits keep a delta too");
+        // Nights two and three leave deltas (the third over the second's: person tables, credits and saved paths), each
+        // equal to a full run; night four, with no room for a delta, writes plain tables again.
+        for (var night = 0; night < 2; night++)
+        {
+            Directory.Move(Path.Combine(held, Path.GetFileName(days[night])), days[night]);
+            var nightCopy = CopyLake(lake, $"full-copy-{night}");
+            var run = new Recompute(lake, new StitchOptions()) { DeltaFoldShare = 100 }.Run(_ => { });
+            await Ok(nightCopy, "recompute", "--full");
+            Assert.Equal("incremental", run.Mode);
+            Assert.True(PersonDelta.Has(lake.CurrentDerived));
+            Assert.True(File.Exists(CreditsStore.ReplacedFile(CreditsStore.Directory(lake))), "the credits keep a delta too");
+            Assert.True(Directory.Exists(Path.Combine(InputManifest.StateDirectory(lake.CurrentDerived), "paths_delta")), "the saved paths keep a delta too");
+            AssertSameTables(lake, nightCopy);
+        }
 
         // An attribute run replacing Markov for SQLs folds that type's shaped files into a plain one: every other credit
         // reads as before, and each SQL is credited once per model.
@@ -137,13 +145,14 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
         var sqlFiles = Directory.GetFiles(CreditsStore.Directory(lake), "credits-sql-*.parquet");
         Assert.Equal(2, sqlFiles.Length);
         Assert.Equal(0, LakeQueries.Count(lake, $"select count(*) from parquet_schema([{string.Join(", ", sqlFiles.Select(f => $"'{f}'"))}]) where name = 'value_set'"));
-        Directory.Move(Path.Combine(held, Path.GetFileName(days[1])), days[1]);
+        Directory.Move(Path.Combine(held, Path.GetFileName(days[2])), days[2]);
         var copy = CopyLake(lake, "full-copy");
-        var third = new Recompute(lake, new StitchOptions()) { DeltaFoldShare = 0 }.Run(_ => { });
+        var fourth = new Recompute(lake, new StitchOptions()) { DeltaFoldShare = 0 }.Run(_ => { });
         await Ok(copy, "recompute", "--full");
 
-        Assert.Equal("incremental", third.Mode);
-        Assert.False(PersonDelta.Has(lake.CurrentDerived), "the third version should have plain person tables");
+        Assert.Equal("incremental", fourth.Mode);
+        Assert.False(PersonDelta.Has(lake.CurrentDerived), "the fourth version should have plain person tables");
+        Assert.False(Directory.Exists(Path.Combine(InputManifest.StateDirectory(lake.CurrentDerived), "paths_delta")));
         Assert.False(Directory.Exists(PersonDelta.Directory(lake.CurrentDerived)));
         Assert.False(Directory.Exists(Path.GetDirectoryName(CreditsStore.DeltaFile(CreditsStore.Directory(lake)))));
         AssertSameTables(lake, copy);
