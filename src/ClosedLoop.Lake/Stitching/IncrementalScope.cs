@@ -19,8 +19,9 @@ public sealed record ScopeSummary(long Identifiers, long Events, long PreviousPe
 /// carry a scope identifier. Every rule it applies (cookie segments, emails per cookie, union-find, the canonical node
 /// and so the person id, sessions per device, conversions per person) only looks at events of the same closed set, so
 /// its rows for these persons equal a full run's, and everyone else's rows are the previous version's unchanged.
-/// Contacts and deals stay whole (they are small): a contact whose email is outside the scope comes out of the
-/// restricted graph as a person of its own, which is dropped in favour of its previous row.
+/// Contacts with an email outside the scope, and their deals, are left out: their persons are not recomputed (a person
+/// holding a scope identifier brings all its identifiers, that email too). Contacts without an email have no person and
+/// are credited anew by every run.
 /// </remarks>
 public sealed class IncrementalScope(string previousVersion, string touchedFile, string workDirectory)
 {
@@ -101,6 +102,21 @@ public sealed class IncrementalScope(string previousVersion, string touchedFile,
         }
         db.Execute("CREATE TEMP TABLE previous_persons AS SELECT DISTINCT person_id FROM previous_ids SEMI JOIN scope_ids USING (kind, value)");
         db.Execute("CREATE VIEW events AS SELECT * FROM scoped_events");
+        // Contacts with an email outside the scope belong to persons this run keeps, and so do the deals of those contacts:
+        // both stay out of the restricted stitch (at 10M events they were most of its graph and conversions). Contacts
+        // without an email have no person and are credited anew by every run.
+        const string OutsideContacts = """
+            SELECT contact_id FROM lake_contacts
+            WHERE contact_id IS NOT NULL AND email IS NOT NULL AND email NOT IN (SELECT value FROM scope_ids WHERE kind = 'email')
+            """;
+        db.Execute("ALTER VIEW contacts RENAME TO lake_contacts");
+        db.Execute("ALTER VIEW deals RENAME TO lake_deals");
+        db.Execute("""
+            CREATE TEMP TABLE scoped_contacts AS
+            SELECT * FROM lake_contacts WHERE email IS NULL OR email IN (SELECT value FROM scope_ids WHERE kind = 'email')
+            """);
+        db.Execute("CREATE VIEW contacts AS SELECT * FROM scoped_contacts");
+        db.Execute($"CREATE VIEW deals AS SELECT * FROM lake_deals WHERE contact_id IS NULL OR contact_id NOT IN ({OutsideContacts})");
         _identifiers = Count(db, "SELECT count(*) FROM scope_ids");
         _events = Count(db, "SELECT count(*) FROM scoped_events");
         _previousPersons = Count(db, "SELECT count(*) FROM previous_persons");
