@@ -56,14 +56,17 @@ public static class CreditsStore
     public static string StoredSql(string directory, bool shapedBase)
     {
         var rows = ReadSql([Path.Combine(directory, FileGlob)]);
-        if (!shapedBase || !File.Exists(ReplacedFile(directory)))
-            return rows;
-        return $"""
-            SELECT b.* FROM ({rows}) b
-            ANTI JOIN read_parquet({Literal(ReplacedFile(directory))}) r ON r.person_key = CASE WHEN b.value_set IS NOT NULL THEN coalesce(b.person_id, '') END
-            UNION ALL BY NAME
-            SELECT * FROM read_parquet({Literal(DeltaFile(directory))})
-            """;
+        if (shapedBase && File.Exists(ReplacedFile(directory)))
+        {
+            rows = $"""
+                SELECT b.* FROM ({rows}) b
+                ANTI JOIN read_parquet({Literal(ReplacedFile(directory))}) r ON r.person_key = CASE WHEN b.value_set IS NOT NULL THEN coalesce(b.person_id, '') END
+                """;
+        }
+        // The delta may hold types that have no base file yet (first credited by an incremental run).
+        if (File.Exists(DeltaFile(directory)))
+            rows += $"\nUNION ALL BY NAME\nSELECT * FROM read_parquet({Literal(DeltaFile(directory))})";
+        return rows;
     }
 
     /// <summary>
@@ -71,15 +74,14 @@ public static class CreditsStore
     /// model), for the <c>credits</c> view and the reports: the delta applied, and the data-driven credits of shaped rows
     /// computed from the weights file (<see cref="ShapeColumns"/>).
     /// </summary>
-    public static string WideSql(LakeDatabase db, string directory, string? shapedFilter = null)
+    public static string WideSql(LakeDatabase db, string directory)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(directory);
-        var stored = ReadSql([Path.Combine(directory, FileGlob)]);
+        var stored = StoredSql(directory, shapedBase: ColumnsOf(db, ReadSql([Path.Combine(directory, FileGlob)])).Contains("value_set"));
         var columns = ColumnsOf(db, stored);
         if (!columns.Contains("value_set"))
-            return shapedFilter is null ? stored : $"SELECT * FROM ({stored}) WHERE false";
-        stored = StoredSql(directory, shapedBase: true);
+            return stored;
         var weights = File.Exists(WeightsFile(directory)) ? $"SELECT * FROM read_parquet({Literal(WeightsFile(directory))})" : EmptyWeightsSql;
         var physical = AttributionModels.DataDriven.Where(columns.Contains).ToList();
         var exclude = string.Join(", ", ShapeColumns.Select(c => Quote(c.Name)).Concat(physical.Select(Quote)));
@@ -98,7 +100,7 @@ public static class CreditsStore
         return $"""
             WITH weights AS ({weights})
             SELECT s.* EXCLUDE ({exclude}){computed}
-            FROM ({stored}) s{joins}{(shapedFilter is null ? "" : $"\nWHERE s.value_set IS NOT NULL AND ({shapedFilter})")}
+            FROM ({stored}) s{joins}
             """;
     }
 
@@ -237,8 +239,9 @@ public static class CreditsStore
                 .ToList()
             : [];
         var stem = Stem(conversionType, dimension);
-        foreach (var old in System.IO.Directory.GetFiles(target, stem + ".*.parquet").Where(File.Exists))
-            TakeOut(db, staging, target, old, conversionType, dimension, models);
+        MaskShaped(db, staging, target, stem, conversionType, dimension, models);
+        foreach (var old in System.IO.Directory.GetFiles(target, stem + ".*.parquet").Where(f => !HasColumn(db, f, "value_set")))
+            TakeOut(db, staging, old, models);
         var published = new List<string>(Math.Max(written.Count, 1));
         if (written.Count == 0)
         {
@@ -254,21 +257,10 @@ public static class CreditsStore
         return published;
     }
 
-    /// <summary>Removes <paramref name="models"/> from an older file: deleted when it holds nothing else, else rewritten without them.</summary>
-    private static void TakeOut(LakeDatabase db, string staging, string directory, string file, string conversionType, string dimension, IReadOnlyList<string> models)
+    /// <summary>Removes <paramref name="models"/> from an older plain file: deleted when it holds nothing else, else rewritten without them.</summary>
+    private static void TakeOut(LakeDatabase db, string staging, string file, IReadOnlyList<string> models)
     {
-        var held = new List<string>();
-        using (var reader = db.ExecuteReader($"SELECT name FROM parquet_schema({LakeDatabase.Literal(file.Replace('\\', '/'))}) WHERE num_children IS NULL"))
-        {
-            while (reader.Read())
-                held.Add(reader.GetString(0));
-        }
-        if (held.Contains("value_set"))
-        {
-            FoldShaped(db, staging, directory, file, conversionType, dimension, held, models);
-            return;
-        }
-        var heldModels = held.Where(c => TouchColumns.All(t => t.Name != c)).ToList();
+        var heldModels = ColumnsOfFile(db, file).Where(c => TouchColumns.All(t => t.Name != c) && ShapeColumns.All(t => t.Name != c)).ToList();
         var replaced = heldModels.Intersect(models).ToList();
         if (replaced.Count == 0)
             return;
@@ -278,56 +270,63 @@ public static class CreditsStore
             return;
         }
         var rewritten = Path.Combine(staging, "rewrite-" + Path.GetFileName(file));
-        db.CopyToParquet($"SELECT * EXCLUDE ({string.Join(", ", replaced.Select(Quote))}) FROM read_parquet({LakeDatabase.Literal(file.Replace('\\', '/'))})", rewritten);
+        db.CopyToParquet($"SELECT * EXCLUDE ({string.Join(", ", replaced.Select(Quote))}) FROM read_parquet({Literal(file)})", rewritten);
         File.Move(rewritten, file, overwrite: true);
     }
 
     /// <summary>
-    /// Takes <paramref name="models"/> out of a recompute's shaped files of (type, dimension) by making them one plain file:
-    /// the type's current rows (delta applied, data-driven credits computed) with the models it keeps, or nothing when it
-    /// keeps none. The type's delta rows go; the delta and the weights go once no shaped file is left.
+    /// Takes <paramref name="models"/> out of a recompute's shaped credits of (type, dimension), wherever its rows are (the
+    /// stem's base files and the delta, which may hold a type that has no base file yet): rule-based credits become null,
+    /// data-driven ones lose their weights rows. Every file keeps its columns and name and is replaced by a rename, so a
+    /// reader that opened the view before keeps a valid one, and no other type's rows move.
     /// </summary>
-    private static void FoldShaped(LakeDatabase db, string staging, string directory, string file, string conversionType, string dimension,
-        List<string> heldColumns, IReadOnlyList<string> models)
+    private static void MaskShaped(LakeDatabase db, string staging, string directory, string stem, string conversionType, string dimension, IReadOnlyList<string> models)
     {
         var type = LakeDatabase.Literal(conversionType);
         var dim = LakeDatabase.Literal(dimension);
-        var virtualModels = new List<string>();
-        if (File.Exists(WeightsFile(directory)))
+        void Rewrite(string file, string sql)
         {
-            using var reader = db.ExecuteReader($"SELECT DISTINCT model FROM read_parquet({Literal(WeightsFile(directory))}) WHERE conversion_type = {type} AND dimension = {dim}");
-            while (reader.Read())
-                virtualModels.Add(reader.GetString(0));
+            var rewritten = Path.Combine(staging, "mask-" + Guid.NewGuid().ToString("N") + ".parquet");
+            db.CopyToParquet(sql, rewritten);
+            File.Move(rewritten, file, overwrite: true);
         }
-        var kept = heldColumns.Where(c => TouchColumns.All(t => t.Name != c) && ShapeColumns.All(t => t.Name != c))
-            .Concat(virtualModels).Distinct().Where(m => !models.Contains(m)).OrderBy(m => AttributionModels.All.ToList().IndexOf(m)).ToList();
-        var stem = Path.GetFileName(file)[..Path.GetFileName(file).IndexOf('.', StringComparison.Ordinal)];
-        var shapedFiles = System.IO.Directory.GetFiles(directory, stem + ".*.parquet").Where(f => HasColumn(db, f, "value_set")).ToList();
-        if (kept.Count > 0)
+        foreach (var file in System.IO.Directory.GetFiles(directory, stem + ".*.parquet").Where(f => HasColumn(db, f, "value_set")))
         {
-            var rows = WideSql(db, directory, $"s.conversion_type = {type} AND s.dimension = {dim}");
-            var folded = Path.Combine(staging, "fold-" + Path.GetFileName(file));
-            db.CopyToParquet($"SELECT {string.Join(", ", TouchColumns.Select(c => Quote(c.Name)).Concat(kept.Select(Quote)))} FROM ({rows})", folded);
-            foreach (var shapedFile in shapedFiles)
-                File.Delete(shapedFile);
-            File.Move(folded, file);
+            var masked = ColumnsOfFile(db, file).Intersect(models).ToList();
+            if (masked.Count > 0)
+                Rewrite(file, $"SELECT * REPLACE ({string.Join(", ", masked.Select(m => $"NULL::DOUBLE AS {Quote(m)}"))}) FROM read_parquet({Literal(file)})");
         }
-        else
+        var delta = DeltaFile(directory);
+        if (File.Exists(delta) && Convert.ToInt64(db.ExecuteScalar($"SELECT count(*) FROM read_parquet({Literal(delta)}) WHERE conversion_type = {type} AND dimension = {dim}"),
+                System.Globalization.CultureInfo.InvariantCulture) > 0)
         {
-            foreach (var shapedFile in shapedFiles)
-                File.Delete(shapedFile);
+            var masked = ColumnsOfFile(db, delta).Intersect(models).ToList();
+            if (masked.Count > 0)
+            {
+                Rewrite(delta, $"""
+                    SELECT * REPLACE ({string.Join(", ", masked.Select(m => $"CASE WHEN conversion_type = {type} AND dimension = {dim} THEN NULL ELSE {Quote(m)} END::DOUBLE AS {Quote(m)}"))})
+                    FROM read_parquet({Literal(delta)})
+                    """);
+            }
         }
-        if (File.Exists(DeltaFile(directory)))
+        var dataDriven = models.Where(m => AttributionModels.DataDriven.Contains(m)).ToList();
+        var weights = WeightsFile(directory);
+        if (dataDriven.Count > 0 && File.Exists(weights))
         {
-            var rest = Path.Combine(staging, "delta-" + Guid.NewGuid().ToString("N") + ".parquet");
-            db.CopyToParquet($"SELECT * FROM read_parquet({Literal(DeltaFile(directory))}) WHERE NOT (conversion_type = {type} AND dimension = {dim})", rest);
-            File.Move(rest, DeltaFile(directory), overwrite: true);
+            Rewrite(weights, $"""
+                SELECT * FROM read_parquet({Literal(weights)})
+                WHERE NOT (conversion_type = {type} AND dimension = {dim} AND model IN ({string.Join(", ", dataDriven.Select(m => $"'{m}'"))}))
+                """);
         }
-        if (!System.IO.Directory.GetFiles(directory, FileGlob).Any(f => HasColumn(db, f, "value_set")))
-        {
-            ScratchDirectory.TryDelete(Path.Combine(directory, "_delta"));
-            File.Delete(WeightsFile(directory));
-        }
+    }
+
+    private static List<string> ColumnsOfFile(LakeDatabase db, string file)
+    {
+        var columns = new List<string>();
+        using var reader = db.ExecuteReader($"SELECT name FROM parquet_schema({Literal(file)}) WHERE num_children IS NULL");
+        while (reader.Read())
+            columns.Add(reader.GetString(0));
+        return columns;
     }
 
     private static bool HasColumn(LakeDatabase db, string file, string column) =>
@@ -369,7 +368,7 @@ public static class CreditsStore
         var baseFiles = System.IO.Directory.GetFiles(previous, FileGlob);
         var baseRows = baseFiles.Length == 0 ? 0
             : Convert.ToInt64(db.ExecuteScalar($"SELECT count(*) FROM ({ReadSql(baseFiles)})"), System.Globalization.CultureInfo.InvariantCulture);
-        if (rows > foldShare * baseRows)
+        if (foldShare <= 0 || rows > foldShare * baseRows)
             return false;
         var target = Directory(lake);
         System.IO.Directory.CreateDirectory(Path.Combine(target, "_delta"));

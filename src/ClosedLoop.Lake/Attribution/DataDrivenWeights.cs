@@ -192,7 +192,7 @@ public static class DataDrivenWeights
                 deltaRows += Convert.ToInt64(db.ExecuteScalar($"SELECT count(*) FROM {table}_delta"), CultureInfo.InvariantCulture);
                 baseRows += Convert.ToInt64(db.ExecuteScalar($"SELECT count(*) FROM read_parquet({LakeDatabase.Literal(Path.Combine(previous, table + ".parquet"))})"), CultureInfo.InvariantCulture);
             }
-            if (deltaRows <= foldShare * baseRows)
+            if (foldShare > 0 && deltaRows <= foldShare * baseRows)
             {
                 var delta = Path.Combine(stateDirectory, PathsDelta);
                 Directory.CreateDirectory(delta);

@@ -159,13 +159,13 @@ public sealed class LakeDatabase : IDisposable
             else
                 CreateView(name, Path.Combine(version, name), hive: true, schema);
         }
-        CreateCreditsView();
+        CreateCreditsView(version);
     }
 
     /// <summary>The credits files hold a column per model; the view has the SPEC's row per credited touch and model.</summary>
-    private void CreateCreditsView()
+    private void CreateCreditsView(string version)
     {
-        var directory = CreditsStore.Directory(Lake);
+        var directory = Path.Combine(version, "credits");
         if (!Directory.Exists(directory) || Directory.GetFiles(directory, CreditsStore.FileGlob).Length == 0)
         {
             Execute($"CREATE VIEW credits AS {EmptySelect(LakeSchemas.Credits)}");

@@ -162,7 +162,7 @@ public sealed class IncrementalScope(string previousVersion, string touchedFile,
             db.Execute($"CREATE OR REPLACE TEMP TABLE delta_rows AS {delta}");
             var rows = Count(db, "SELECT count(*) FROM delta_rows");
             var baseRows = Count(db, $"SELECT count(*) FROM ({PersonDelta.BaseSql(previousVersion, table)})");
-            Folded = rows > FoldShare * baseRows;
+            Folded = FoldShare <= 0 || rows > FoldShare * baseRows;
             delta = "SELECT * FROM delta_rows";
         }
         if (Folded == true)

@@ -129,8 +129,8 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
             AssertSameTables(lake, nightCopy);
         }
 
-        // An attribute run replacing Markov for SQLs folds that type's shaped files into a plain one: every other credit
-        // reads as before, and each SQL is credited once per model.
+        // An attribute run replacing Markov for SQLs takes it out of the recompute's shaped rows: every other credit reads
+        // as before, and each SQL is credited once per model.
         const string Others = "(conversion_type <> 'sql' OR model <> 'markov')";
         var before = SaveCredits(lake, Others);
         await Ok(lake, "attribute", "--conversion", "sql", "--model", "markov");
@@ -144,7 +144,8 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
             """));
         var sqlFiles = Directory.GetFiles(CreditsStore.Directory(lake), "credits-sql-*.parquet");
         Assert.Equal(2, sqlFiles.Length);
-        Assert.Equal(0, LakeQueries.Count(lake, $"select count(*) from parquet_schema([{string.Join(", ", sqlFiles.Select(f => $"'{f}'"))}]) where name = 'value_set'"));
+        // The recompute's shaped file stays (Markov masked in it), beside the attribute run's plain one.
+        Assert.Equal(1, LakeQueries.Count(lake, $"select count(*) from parquet_schema([{string.Join(", ", sqlFiles.Select(f => $"'{f}'"))}]) where name = 'value_set'"));
         Directory.Move(Path.Combine(held, Path.GetFileName(days[2])), days[2]);
         var copy = CopyLake(lake, "full-copy");
         var fourth = new Recompute(lake, new StitchOptions()) { DeltaFoldShare = 0 }.Run(_ => { });
@@ -156,6 +157,56 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
         Assert.False(Directory.Exists(PersonDelta.Directory(lake.CurrentDerived)));
         Assert.False(Directory.Exists(Path.GetDirectoryName(CreditsStore.DeltaFile(CreditsStore.Directory(lake)))));
         AssertSameTables(lake, copy);
+    }
+
+    [Fact]
+    public async Task An_attribute_run_for_a_type_first_credited_in_a_delta_replaces_its_models_once_and_keeps_the_others()
+    {
+        // Night two brings the first form submission: its conversion type has credits in the delta only.
+        using var script = new JourneyScript();
+        script.Page("c1", 0, "https://acme.example/?utm_source=google&utm_medium=cpc").Identify("c1", 1, email: "ann@corp.example")
+            .Page("c2", 30, "https://acme.example/?utm_source=newsletter&utm_medium=email").Identify("c2", 31, email: "bob@corp.example");
+        var firstNight = script.Lines.Count;
+        script.Page("c2", 3 * 24 * 60, "https://acme.example/?utm_source=bing&utm_medium=cpc").Form("c2", 3 * 24 * 60 + 1, "bob@corp.example");
+        await LoadNightsAsync(script, firstNight, "contact_id,email,lead_at\nc-1,ann@corp.example,2026-03-02T09:05:00Z\nc-2,bob@corp.example,2026-03-02T09:35:00Z\n");
+        var lake = _lake.Layout;
+        Assert.Equal("incremental", new Recompute(lake, new StitchOptions()) { DeltaFoldShare = 100 }.Run(_ => { }).Mode);
+        Assert.True(File.Exists(CreditsStore.DeltaFile(CreditsStore.Directory(lake))));
+        Assert.Empty(Directory.GetFiles(CreditsStore.Directory(lake), "credits-event_form_submitted-*"));
+        const string Form = "event:Form Submitted";
+        long Models(string type) => LakeQueries.Count(lake, $"select count(distinct model) from credits where conversion_type = '{type}'");
+        Assert.Equal(AttributionModels.All.Count, Models(Form));
+        // A reader that opened the lake before the attribute runs keeps a working view.
+        using var reader = LakeDatabase.Open(lake);
+        var before = Convert.ToInt64(reader.ExecuteScalar("select count(*) from credits where model <> 'linear'"), System.Globalization.CultureInfo.InvariantCulture);
+
+        await Ok(lake, "attribute", "--conversion", Form, "--model", "linear");
+        await Ok(lake, "attribute", "--conversion", "lead", "--model", "linear");
+
+        Assert.Equal(AttributionModels.All.Count, Models(Form));
+        Assert.Equal(AttributionModels.All.Count, Models("lead"));
+        Assert.Equal(0, LakeQueries.Count(lake, """
+            select count(*) from (select conversion_type, model, conversion_id from credits where model <> 'participation'
+                                  group by all having abs(sum(credit) - 1) > 1e-9)
+            """));
+        Assert.Equal(before, Convert.ToInt64(reader.ExecuteScalar("select count(*) from credits where model <> 'linear'"), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task A_fold_share_of_zero_writes_plain_tables_even_when_nothing_is_recomputed_in_them()
+    {
+        using var script = new JourneyScript();
+        script.Page("c1", 0, "https://acme.example/?utm_source=google&utm_medium=cpc").Identify("c1", 1, email: "ann@corp.example");
+        await LoadNightsAsync(script, script.Lines.Count, "contact_id,email,lead_at\nc-1,ann@corp.example,2026-03-02T09:05:00Z\n");
+        // A contact without events: the person tables get no rows.
+        await Ok(_lake.Layout, "load", "contacts", _lake.WriteFile("contacts-2.csv",
+            "contact_id,email,lead_at\nc-1,ann@corp.example,2026-03-02T09:05:00Z\nc-3,carl@corp.example,2026-03-02T10:05:00Z\n"));
+
+        var run = new Recompute(_lake.Layout, new StitchOptions()) { DeltaFoldShare = 0 }.Run(_ => { });
+
+        Assert.Equal("incremental", run.Mode);
+        Assert.False(PersonDelta.Has(_lake.Layout.CurrentDerived));
+        Assert.False(File.Exists(CreditsStore.DeltaFile(CreditsStore.Directory(_lake.Layout))));
     }
 
     /// <summary>The <c>credits</c> view's rows matching <paramref name="where"/>, credit to 9 decimals, in a Parquet file.</summary>
