@@ -99,7 +99,7 @@ public sealed class AttributionRun : IDisposable
                  WHERE person_id IN (SELECT person_id FROM recomputed_persons))
                 """;
         }
-        db.Execute(PathsSql(Shaped, touchpoints));
+        db.Execute(PathsSql(touchpoints));
         Conversions = Count("SELECT count(*) FROM conv");
         Untouched = Count("SELECT count(*) FROM conv ANTI JOIN (SELECT DISTINCT conversion_id FROM paths) p USING (conversion_id)");
         // Without models the run only builds the paths (the paths report reads them).
@@ -188,7 +188,7 @@ public sealed class AttributionRun : IDisposable
     /// aggregates joined back. Computing them as window functions too took four sorts of the wide rows, 5.8 s of the
     /// 10 s budget at 10M events.
     /// </summary>
-    private string PathsSql(bool shaped, string touchpoints)
+    private string PathsSql(string touchpoints)
     {
         var lookback = ((long)_request.Lookback.TotalMilliseconds * 1000).ToString(CultureInfo.InvariantCulture);
         var dimension = AttributionModels.Dimensions[_request.Dimension];
@@ -209,7 +209,7 @@ public sealed class AttributionRun : IDisposable
                        nullif(count(*) FILTER (WHERE by_lead), 0) AS lead_i,
                        nullif(count(*) FILTER (WHERE by_opportunity), 0) AS opp_i,
                        max(i) FILTER (WHERE channel <> 'Direct') AS lnd_i,
-                       sum(decay) AS decay_total{(shaped ? ",\n                       array_to_string(list_sort(list_distinct(list(dimension_value))), chr(31)) AS value_set" : "")}
+                       sum(decay) AS decay_total{(Shaped ? ",\n                       array_to_string(list_sort(list_distinct(list(dimension_value))), chr(31)) AS value_set" : "")}
                 FROM touched GROUP BY conversion_key),
             per_value AS (
                 SELECT conversion_key, dimension_value, min(i) AS first_i, count(*) AS value_touches
@@ -217,7 +217,7 @@ public sealed class AttributionRun : IDisposable
             SELECT c.conversion_id, c.conversion_type, c.person_id, c.converted_at, c.revenue, t.conversion_key, t.touchpoint_id,
                    t.touched_at, t.channel, t.dimension_value, t.i, p.n, p.lead_i, p.opp_i, p.lnd_i, t.decay, p.decay_total,
                    t.i = v.first_i AS first_of_value, v.value_touches,
-                   p.n - {HeuristicCreditsSql.Roles(closing: false)} AS rest_w, p.n - {HeuristicCreditsSql.Roles(closing: true)} AS rest_fp{(shaped ? ", p.value_set" : "")}
+                   p.n - {HeuristicCreditsSql.Roles(closing: false)} AS rest_w, p.n - {HeuristicCreditsSql.Roles(closing: true)} AS rest_fp{(Shaped ? ", p.value_set" : "")}
             FROM touched t
             JOIN per_path p USING (conversion_key)
             JOIN per_value v USING (conversion_key, dimension_value)

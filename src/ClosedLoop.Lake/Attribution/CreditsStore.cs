@@ -1,4 +1,5 @@
 using System.Text;
+using ClosedLoop.Lake.Derived;
 using ClosedLoop.Lake.Query;
 
 namespace ClosedLoop.Lake.Attribution;
@@ -56,13 +57,9 @@ public static class CreditsStore
     public static string StoredSql(string directory, bool shapedBase)
     {
         var rows = ReadSql([Path.Combine(directory, FileGlob)]);
+        // Only shaped rows are a recompute's, which the replaced persons apply to.
         if (shapedBase && File.Exists(ReplacedFile(directory)))
-        {
-            rows = $"""
-                SELECT b.* FROM ({rows}) b
-                ANTI JOIN read_parquet({Literal(ReplacedFile(directory))}) r ON r.person_key = CASE WHEN b.value_set IS NOT NULL THEN coalesce(b.person_id, '') END
-                """;
-        }
+            return PersonDelta.MergeSql(rows, ReplacedFile(directory), DeltaFile(directory), "person_key", "CASE WHEN b.value_set IS NOT NULL THEN coalesce(b.person_id, '') END");
         // The delta may hold types that have no base file yet (first credited by an incremental run).
         if (File.Exists(DeltaFile(directory)))
             rows += $"\nUNION ALL BY NAME\nSELECT * FROM read_parquet({Literal(DeltaFile(directory))})";
@@ -78,8 +75,10 @@ public static class CreditsStore
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(directory);
-        var stored = StoredSql(directory, shapedBase: ColumnsOf(db, ReadSql([Path.Combine(directory, FileGlob)])).Contains("value_set"));
-        var columns = ColumnsOf(db, stored);
+        var columns = ColumnsOf(db, ReadSql([Path.Combine(directory, FileGlob)]));
+        var stored = StoredSql(directory, shapedBase: columns.Contains("value_set"));
+        if (File.Exists(DeltaFile(directory)))
+            columns.UnionWith(ColumnsOfFile(db, DeltaFile(directory)));
         if (!columns.Contains("value_set"))
             return stored;
         var weights = File.Exists(WeightsFile(directory)) ? $"SELECT * FROM read_parquet({Literal(WeightsFile(directory))})" : EmptyWeightsSql;
@@ -239,9 +238,10 @@ public static class CreditsStore
                 .ToList()
             : [];
         var stem = Stem(conversionType, dimension);
-        MaskShaped(db, staging, target, stem, conversionType, dimension, models);
-        foreach (var old in System.IO.Directory.GetFiles(target, stem + ".*.parquet").Where(f => !HasColumn(db, f, "value_set")))
-            TakeOut(db, staging, old, models);
+        var older = System.IO.Directory.GetFiles(target, stem + ".*.parquet").Select(f => (File: f, Columns: ColumnsOfFile(db, f))).ToList();
+        MaskShaped(db, staging, target, older.Where(o => o.Columns.Contains("value_set")).ToList(), conversionType, dimension, models);
+        foreach (var (file, columns) in older.Where(o => !o.Columns.Contains("value_set")))
+            TakeOut(db, staging, file, columns, models);
         var published = new List<string>(Math.Max(written.Count, 1));
         if (written.Count == 0)
         {
@@ -258,9 +258,9 @@ public static class CreditsStore
     }
 
     /// <summary>Removes <paramref name="models"/> from an older plain file: deleted when it holds nothing else, else rewritten without them.</summary>
-    private static void TakeOut(LakeDatabase db, string staging, string file, IReadOnlyList<string> models)
+    private static void TakeOut(LakeDatabase db, string staging, string file, List<string> columns, IReadOnlyList<string> models)
     {
-        var heldModels = ColumnsOfFile(db, file).Where(c => TouchColumns.All(t => t.Name != c) && ShapeColumns.All(t => t.Name != c)).ToList();
+        var heldModels = columns.Where(c => TouchColumns.All(t => t.Name != c) && ShapeColumns.All(t => t.Name != c)).ToList();
         var replaced = heldModels.Intersect(models).ToList();
         if (replaced.Count == 0)
             return;
@@ -276,11 +276,12 @@ public static class CreditsStore
 
     /// <summary>
     /// Takes <paramref name="models"/> out of a recompute's shaped credits of (type, dimension), wherever its rows are (the
-    /// stem's base files and the delta, which may hold a type that has no base file yet): rule-based credits become null,
+    /// stem's shaped base files, <paramref name="shaped"/>, and the delta, which may hold a type that has no base file yet): rule-based credits become null,
     /// data-driven ones lose their weights rows. Every file keeps its columns and name and is replaced by a rename, so a
     /// reader that opened the view before keeps a valid one, and no other type's rows move.
     /// </summary>
-    private static void MaskShaped(LakeDatabase db, string staging, string directory, string stem, string conversionType, string dimension, IReadOnlyList<string> models)
+    private static void MaskShaped(LakeDatabase db, string staging, string directory, List<(string File, List<string> Columns)> shaped, string conversionType,
+        string dimension, IReadOnlyList<string> models)
     {
         var type = LakeDatabase.Literal(conversionType);
         var dim = LakeDatabase.Literal(dimension);
@@ -290,9 +291,9 @@ public static class CreditsStore
             db.CopyToParquet(sql, rewritten);
             File.Move(rewritten, file, overwrite: true);
         }
-        foreach (var file in System.IO.Directory.GetFiles(directory, stem + ".*.parquet").Where(f => HasColumn(db, f, "value_set")))
+        foreach (var (file, columns) in shaped)
         {
-            var masked = ColumnsOfFile(db, file).Intersect(models).ToList();
+            var masked = columns.Intersect(models).ToList();
             if (masked.Count > 0)
                 Rewrite(file, $"SELECT * REPLACE ({string.Join(", ", masked.Select(m => $"NULL::DOUBLE AS {Quote(m)}"))}) FROM read_parquet({Literal(file)})");
         }
@@ -329,9 +330,6 @@ public static class CreditsStore
         return columns;
     }
 
-    private static bool HasColumn(LakeDatabase db, string file, string column) =>
-        db.ExecuteScalar($"SELECT count(*) FROM parquet_schema({Literal(file)}) WHERE name = {LakeDatabase.Literal(column)}") is long n && n > 0;
-
     /// <summary>The columns of a credits file: the touch, the models, and with <paramref name="shaped"/> the path shape.</summary>
     private static string Columns(IReadOnlyList<string> models, bool shaped) =>
         string.Join(", ", TouchColumns.Select(c => Quote(c.Name)).Concat(models.Select(Quote)).Concat(shaped ? ShapeColumns.Select(c => Quote(c.Name)) : []));
@@ -353,32 +351,24 @@ public static class CreditsStore
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(lake);
         ArgumentNullException.ThrowIfNull(models);
+        var hadDelta = File.Exists(ReplacedFile(previous));
         var delta = "SELECT * FROM new_credits";
-        if (File.Exists(ReplacedFile(previous)))
-        {
-            delta += $"""
-
-                UNION ALL BY NAME
-                SELECT o.* FROM read_parquet({Literal(DeltaFile(previous))}) o ANTI JOIN previous_persons x ON x.person_id = o.person_id
-                WHERE o.person_id IS NOT NULL
-                """;
-        }
+        // Conversions without a person are in new_credits again.
+        if (hadDelta)
+            delta += $"\nUNION ALL BY NAME\n{PersonDelta.CarriedSql(DeltaFile(previous))}\nWHERE o.person_id IS NOT NULL";
         db.Execute($"CREATE OR REPLACE TEMP TABLE credits_delta AS {delta}");
         var rows = Convert.ToInt64(db.ExecuteScalar("SELECT count(*) FROM credits_delta"), System.Globalization.CultureInfo.InvariantCulture);
         var baseFiles = System.IO.Directory.GetFiles(previous, FileGlob);
         var baseRows = baseFiles.Length == 0 ? 0
             : Convert.ToInt64(db.ExecuteScalar($"SELECT count(*) FROM ({ReadSql(baseFiles)})"), System.Globalization.CultureInfo.InvariantCulture);
-        if (foldShare <= 0 || rows > foldShare * baseRows)
+        if (PersonDelta.Folds(rows, baseRows, foldShare))
             return false;
         var target = Directory(lake);
         System.IO.Directory.CreateDirectory(Path.Combine(target, "_delta"));
         foreach (var file in baseFiles)
             Maintenance.HardLinks.LinkOrCopy(file, Path.Combine(target, Path.GetFileName(file)));
         db.CopyToParquet($"SELECT {Columns(models, shaped: true)} FROM credits_delta", DeltaFile(target));
-        var replaced = "SELECT person_id AS person_key FROM previous_persons UNION SELECT ''";
-        if (File.Exists(ReplacedFile(previous)))
-            replaced += $" UNION SELECT person_key FROM read_parquet({Literal(ReplacedFile(previous))})";
-        db.CopyToParquet(replaced, ReplacedFile(target));
+        db.CopyToParquet(PersonDelta.ReplacedSql(hadDelta ? ReplacedFile(previous) : null, "person_key") + " UNION SELECT ''", ReplacedFile(target));
         return true;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClosedLoop.Core.Attribution;
+using ClosedLoop.Lake.Derived;
 using ClosedLoop.Lake.Maintenance;
 using ClosedLoop.Lake.Query;
 
@@ -150,11 +151,7 @@ public static class DataDrivenWeights
         var delta = Path.Combine(state, PathsDelta);
         if (!File.Exists(Path.Combine(delta, "replaced_persons.parquet")))
             return rows;
-        return $"""
-            SELECT b.* FROM ({rows}) b ANTI JOIN read_parquet({LakeDatabase.Literal(Path.Combine(delta, "replaced_persons.parquet"))}) r ON r.person_id = b.person_id
-            UNION ALL BY NAME
-            SELECT * FROM read_parquet({LakeDatabase.Literal(Path.Combine(delta, name + ".parquet"))})
-            """;
+        return PersonDelta.MergeSql(rows, Path.Combine(delta, "replaced_persons.parquet"), Path.Combine(delta, name + ".parquet"));
     }
 
     private const string PathsDelta = "paths_delta";
@@ -180,19 +177,12 @@ public static class DataDrivenWeights
             {
                 var delta = $"SELECT * FROM {table} WHERE person_id IN (SELECT person_id FROM recomputed_persons)";
                 if (hadDelta)
-                {
-                    delta += $"""
-
-                        UNION ALL BY NAME
-                        SELECT o.* FROM read_parquet({LakeDatabase.Literal(Path.Combine(previousDelta, table + ".parquet"))}) o
-                        ANTI JOIN previous_persons x ON x.person_id = o.person_id
-                        """;
-                }
+                    delta += "\nUNION ALL BY NAME\n" + PersonDelta.CarriedSql(Path.Combine(previousDelta, table + ".parquet"));
                 db.Execute($"CREATE OR REPLACE TEMP TABLE {table}_delta AS {delta}");
                 deltaRows += Convert.ToInt64(db.ExecuteScalar($"SELECT count(*) FROM {table}_delta"), CultureInfo.InvariantCulture);
                 baseRows += Convert.ToInt64(db.ExecuteScalar($"SELECT count(*) FROM read_parquet({LakeDatabase.Literal(Path.Combine(previous, table + ".parquet"))})"), CultureInfo.InvariantCulture);
             }
-            if (foldShare > 0 && deltaRows <= foldShare * baseRows)
+            if (!PersonDelta.Folds(deltaRows, baseRows, foldShare))
             {
                 var delta = Path.Combine(stateDirectory, PathsDelta);
                 Directory.CreateDirectory(delta);
@@ -201,10 +191,8 @@ public static class DataDrivenWeights
                     HardLinks.LinkOrCopy(Path.Combine(previous, table + ".parquet"), Path.Combine(stateDirectory, table + ".parquet"));
                     db.CopyToParquet($"SELECT * FROM {table}_delta", Path.Combine(delta, table + ".parquet"));
                 }
-                var replaced = "SELECT person_id FROM previous_persons";
-                if (hadDelta)
-                    replaced += $" UNION SELECT person_id FROM read_parquet({LakeDatabase.Literal(Path.Combine(previousDelta, "replaced_persons.parquet"))})";
-                db.CopyToParquet(replaced, Path.Combine(delta, "replaced_persons.parquet"));
+                db.CopyToParquet(PersonDelta.ReplacedSql(hadDelta ? Path.Combine(previousDelta, "replaced_persons.parquet") : null),
+                    Path.Combine(delta, "replaced_persons.parquet"));
                 return;
             }
         }

@@ -47,12 +47,32 @@ public static class PersonDelta
         ArgumentNullException.ThrowIfNull(table);
         if (!Tables.Contains(table) || !Has(version))
             return BaseSql(version, table);
-        return $"""
-            SELECT b.* FROM ({BaseSql(version, table)}) b ANTI JOIN read_parquet({Literal(ReplacedFile(version))}) r ON r.person_id = b.person_id
-            UNION ALL BY NAME
-            SELECT * FROM read_parquet({Literal(DeltaFile(version, table))})
-            """;
+        return MergeSql(BaseSql(version, table), ReplacedFile(version), DeltaFile(version, table));
     }
+
+    // The same delta mechanism keeps a recompute's credits (CreditsStore) and its saved paths (DataDrivenWeights).
+
+    /// <summary>
+    /// Rows of <paramref name="baseSql"/> (aliased <c>b</c>) whose <paramref name="baseKey"/> is not in
+    /// <paramref name="replacedFile"/>'s <paramref name="key"/> column, then the rows of <paramref name="deltaFile"/>.
+    /// </summary>
+    public static string MergeSql(string baseSql, string replacedFile, string deltaFile, string key = "person_id", string baseKey = "b.person_id") => $"""
+        SELECT b.* FROM ({baseSql}) b ANTI JOIN read_parquet({Literal(replacedFile)}) r ON r.{key} = {baseKey}
+        UNION ALL BY NAME
+        SELECT * FROM read_parquet({Literal(deltaFile)})
+        """;
+
+    /// <summary>An earlier delta's rows of persons this run does not replace (temp table <c>previous_persons</c>).</summary>
+    public static string CarriedSql(string previousDeltaFile) =>
+        $"SELECT o.* FROM read_parquet({Literal(previousDeltaFile)}) o ANTI JOIN previous_persons x ON x.person_id = o.person_id";
+
+    /// <summary>The persons this run replaces (<c>previous_persons</c>) and those an earlier delta replaced, as column <paramref name="column"/>.</summary>
+    public static string ReplacedSql(string? previousReplacedFile, string column = "person_id") =>
+        $"SELECT person_id AS {column} FROM previous_persons"
+        + (previousReplacedFile is null ? "" : $" UNION SELECT {column} FROM read_parquet({Literal(previousReplacedFile)})");
+
+    /// <summary>Whether a delta of <paramref name="deltaRows"/> over <paramref name="baseRows"/> is written whole instead (always at a share of 0).</summary>
+    public static bool Folds(long deltaRows, long baseRows, double foldShare) => foldShare <= 0 || deltaRows > foldShare * baseRows;
 
     private static string Literal(string path) => LakeDatabase.Literal(path.Replace('\\', '/'));
 }

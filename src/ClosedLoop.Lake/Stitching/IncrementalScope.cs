@@ -149,20 +149,13 @@ public sealed class IncrementalScope(string previousVersion, string touchedFile,
         EnsureSingletons(db);
         var delta = $"SELECT n.* FROM ({sql}) n ANTI JOIN scope_singletons s ON s.person_id = n.person_id";
         if (PersonDelta.Has(previousVersion))
-        {
-            delta += $"""
-
-                UNION ALL BY NAME
-                SELECT o.* FROM read_parquet({LakeDatabase.Literal(PersonDelta.DeltaFile(previousVersion, table))}) o
-                ANTI JOIN previous_persons x ON x.person_id = o.person_id
-                """;
-        }
+            delta += "\nUNION ALL BY NAME\n" + PersonDelta.CarriedSql(PersonDelta.DeltaFile(previousVersion, table));
         if (Folded is null)
         {
             db.Execute($"CREATE OR REPLACE TEMP TABLE delta_rows AS {delta}");
             var rows = Count(db, "SELECT count(*) FROM delta_rows");
             var baseRows = Count(db, $"SELECT count(*) FROM ({PersonDelta.BaseSql(previousVersion, table)})");
-            Folded = FoldShare <= 0 || rows > FoldShare * baseRows;
+            Folded = PersonDelta.Folds(rows, baseRows, FoldShare);
             delta = "SELECT * FROM delta_rows";
         }
         if (Folded == true)
@@ -173,12 +166,7 @@ public sealed class IncrementalScope(string previousVersion, string touchedFile,
         output.LinkBase(previousVersion, table);
         output.WriteDelta(db, table, delta);
         if (!File.Exists(PersonDelta.ReplacedFile(output.VersionDirectory)))
-        {
-            var replaced = "SELECT person_id FROM previous_persons";
-            if (PersonDelta.Has(previousVersion))
-                replaced += $" UNION SELECT person_id FROM read_parquet({LakeDatabase.Literal(PersonDelta.ReplacedFile(previousVersion))})";
-            output.WriteDelta(db, null, replaced);
-        }
+            output.WriteDelta(db, null, PersonDelta.ReplacedSql(PersonDelta.Has(previousVersion) ? PersonDelta.ReplacedFile(previousVersion) : null));
     }
 
     /// <summary>Contacts outside the scope form one-email persons in the restricted graph; their real rows are the previous ones.</summary>
