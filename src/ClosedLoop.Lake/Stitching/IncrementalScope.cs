@@ -143,11 +143,10 @@ public sealed class IncrementalScope(string previousVersion, string touchedFile,
     {
         if (!PersonDelta.Tables.Contains(table))
         {
-            output.Write(db, table, Merge(db, table, sql));
+            output.Write(db, table, Merge(table, sql));
             return;
         }
-        EnsureSingletons(db);
-        var delta = $"SELECT n.* FROM ({sql}) n ANTI JOIN scope_singletons s ON s.person_id = n.person_id";
+        var delta = sql;
         if (PersonDelta.Has(previousVersion))
             delta += "\nUNION ALL BY NAME\n" + PersonDelta.CarriedSql(PersonDelta.DeltaFile(previousVersion, table));
         if (Folded is null)
@@ -160,7 +159,7 @@ public sealed class IncrementalScope(string previousVersion, string touchedFile,
         }
         if (Folded == true)
         {
-            output.Write(db, table, Merge(db, table, sql));
+            output.Write(db, table, Merge(table, sql));
             return;
         }
         output.LinkBase(previousVersion, table);
@@ -169,32 +168,24 @@ public sealed class IncrementalScope(string previousVersion, string touchedFile,
             output.WriteDelta(db, null, PersonDelta.ReplacedSql(PersonDelta.Has(previousVersion) ? PersonDelta.ReplacedFile(previousVersion) : null));
     }
 
-    /// <summary>Contacts outside the scope form one-email persons in the restricted graph; their real rows are the previous ones.</summary>
-    private static void EnsureSingletons(LakeDatabase db) => db.Execute("""
-        CREATE TEMP TABLE IF NOT EXISTS scope_singletons AS
-        SELECT DISTINCT person_id FROM node_person
-        WHERE node[1] = 'e' AND substr(node, 3) NOT IN (SELECT value FROM scope_ids WHERE kind = 'email')
-        """);
-
     /// <summary>
     /// The SQL writing table <paramref name="table"/>: this run's rows of scope persons, then the previous version's
     /// rows of everyone else. Conversions without a person (a contact without email, a deal whose email no event or
     /// contact carries) are keyed by email instead: this run's when the email is in the scope or absent.
     /// </summary>
-    private string Merge(LakeDatabase db, string table, string sql)
+    private string Merge(string table, string sql)
     {
-        EnsureSingletons(db);
         if (table != "conversions")
         {
             return $"""
-                SELECT n.* FROM ({sql}) n ANTI JOIN scope_singletons s ON s.person_id = n.person_id
+                SELECT n.* FROM ({sql}) n
                 UNION ALL BY NAME
                 SELECT o.* FROM {Previous(table)} o ANTI JOIN previous_persons x ON x.person_id = o.person_id
                 """;
         }
         return $"""
             SELECT n.* FROM ({sql}) n
-            WHERE {Unowned("n")} OR (n.person_id IS NOT NULL AND n.person_id NOT IN (SELECT person_id FROM scope_singletons))
+            WHERE {Unowned("n")} OR n.person_id IS NOT NULL
             UNION ALL BY NAME
             SELECT o.* FROM {Previous(table)} o ANTI JOIN previous_persons x ON x.person_id = o.person_id
             WHERE NOT {Unowned("o")}
@@ -213,7 +204,6 @@ public sealed class IncrementalScope(string previousVersion, string touchedFile,
             SELECT person_id FROM stitched_sessions
             UNION SELECT person_id FROM node_person
             UNION SELECT person_id FROM stitched_conversions WHERE person_id IS NOT NULL
-            EXCEPT SELECT person_id FROM scope_singletons
             """);
         db.CopyToParquet("SELECT person_id FROM recomputed_persons", RecomputedPersonsFile);
         Summary = new ScopeSummary(_identifiers, _events, _previousPersons, Count(db, "SELECT count(*) FROM recomputed_persons"));
