@@ -33,6 +33,9 @@ internal sealed class IncrementalPlan
 
     public long TouchedIdentifiers { get; private set; }
 
+    /// <summary>The previous version's base figures, from its manifest (<see cref="InputManifest.BaseFigures"/>).</summary>
+    public Derived.TableFigures? BaseFigures { get; private set; }
+
     /// <summary>Whether anything arrived since the published version.</summary>
     public bool HasChanges => NewFiles > 0 || ChangedCrmRows > 0;
 
@@ -67,7 +70,7 @@ internal sealed class IncrementalPlan
         if (reason.Length > 0)
             return null;
 
-        var plan = new IncrementalPlan(previous, workDirectory);
+        var plan = new IncrementalPlan(previous, workDirectory) { BaseFigures = manifest!.BaseFigures };
         var newFiles = new List<string>();
         var oldFilesOfTouched = new List<string>();
         foreach (var (partition, seen) in manifest!.Events)

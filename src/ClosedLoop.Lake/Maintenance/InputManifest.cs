@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ClosedLoop.Lake.Derived;
 using ClosedLoop.Lake.Stitching;
 
 namespace ClosedLoop.Lake.Maintenance;
@@ -33,6 +34,12 @@ public sealed class InputManifest
     /// credited nothing.
     /// </summary>
     public List<string> Credits { get; set; } = [];
+
+    /// <summary>
+    /// The figures of the version's person-table base files (its plain tables, or the base under a delta), which an
+    /// incremental run carries forward instead of counting every row; null in manifests of older releases.
+    /// </summary>
+    public TableFigures? BaseFigures { get; set; }
 
     /// <summary>The state directory of a version: manifest, CRM snapshots and path aggregates; not a lake table.</summary>
     public static string StateDirectory(string versionDirectory) => Path.Combine(versionDirectory, "_state");

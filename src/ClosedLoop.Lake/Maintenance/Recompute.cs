@@ -104,7 +104,11 @@ public sealed class Recompute(LakeLayout lake, StitchOptions stitchOptions)
             Step($"compact events ({compaction.PartitionsCompacted} partitions, {compaction.FilesBefore} files into {compaction.FilesAfter}, {compaction.DuplicatesRemoved} duplicates removed)");
 
             using var version = new DerivedTableWriter(lake);
-            var scope = plan is null ? null : new IncrementalScope(plan.PreviousVersion, plan.TouchedFile, work) { FoldShare = DeltaFoldShare };
+            var scope = plan is null ? null : new IncrementalScope(plan.PreviousVersion, plan.TouchedFile, work)
+            {
+                FoldShare = DeltaFoldShare,
+                PreviousBaseFigures = plan.BaseFigures,
+            };
             var stitch = new IdentityStitcher(lake, stitchOptions).Run(s => log(s with { Name = "stitch: " + s.Name }), ct, version, scope);
             Step(scope?.Summary is { } sc
                 ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -151,6 +155,7 @@ public sealed class Recompute(LakeLayout lake, StitchOptions stitchOptions)
                     events.ToDictionary(e => e.Key, e => e.Value.Select(InputManifest.Entry).ToList()), StringComparer.Ordinal),
                 Crm = crm,
                 Credits = InputManifest.ListCredits(state),
+                BaseFigures = scope?.BaseFigures ?? stitch.Figures,
             }.Save(version.VersionDirectory);
 
             version.Publish();

@@ -80,7 +80,7 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
             Write("conversions", "SELECT * FROM stitched_conversions");
             scope?.Finish(db);
             Step("write tables");
-            var summary = scope is null ? Summarize(db, output, steps) : SummarizeFiles(db, output, steps);
+            var summary = scope is null ? Summarize(db, output, steps) : SummarizeScope(db, output, scope, steps);
             owned?.Publish();
             return summary;
         }
@@ -373,24 +373,14 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
         WHERE NOT referral_excluded
         """;
 
-    /// <summary>The figures of a merged (incremental) version, read from the files it wrote.</summary>
-    private static StitchSummary SummarizeFiles(LakeDatabase db, DerivedTableWriter output, List<StitchStep> steps)
+    /// <summary>The figures of an incremental run's version (<see cref="IncrementalScope.Figures"/>).</summary>
+    private static StitchSummary SummarizeScope(LakeDatabase db, DerivedTableWriter output, IncrementalScope scope, List<StitchStep> steps)
     {
-        string File(string table) => $"({output.TableSql(table)})";
-        using var reader = db.ExecuteReader($"""
-            SELECT count(DISTINCT person_id), count(DISTINCT person_id) FILTER (WHERE identifier_type = 'email'), count(*),
-                   count(*) FILTER (WHERE NOT linked AND identifier_type = 'anonymous_id'),
-                   count(DISTINCT identifier) FILTER (WHERE identifier_type = 'anonymous_id' AND segment > 0),
-                   (SELECT CAST(coalesce(sum(event_count), 0) AS BIGINT) FROM {File("sessions")}),
-                   (SELECT count(*) FROM {File("sessions")}),
-                   (SELECT count(*) FROM {File("touchpoints")}),
-                   (SELECT count(*) FROM {File("conversions")})
-            FROM {File("identities")}
-            """);
-        reader.Read();
-        return new StitchSummary(Events: reader.GetInt64(5), Persons: reader.GetInt64(0), IdentifiedPersons: reader.GetInt64(1),
-            Identities: reader.GetInt64(2), SplitCookies: reader.GetInt64(4), UnlinkableCookies: reader.GetInt64(3),
-            Sessions: reader.GetInt64(6), Touchpoints: reader.GetInt64(7), Conversions: reader.GetInt64(8), Steps: steps);
+        var f = scope.Figures(db, output);
+        var conversions = Convert.ToInt64(db.ExecuteScalar($"SELECT count(*) FROM ({output.TableSql("conversions")})"), CultureInfo.InvariantCulture);
+        return new StitchSummary(Events: f.Events, Persons: f.Persons, IdentifiedPersons: f.IdentifiedPersons, Identities: f.Identities,
+            SplitCookies: f.SplitCookies, UnlinkableCookies: f.UnlinkableCookies, Sessions: f.Sessions, Touchpoints: f.Touchpoints,
+            Conversions: conversions, Steps: steps);
     }
 
     private static StitchSummary Summarize(LakeDatabase db, DerivedTableWriter output, List<StitchStep> steps)

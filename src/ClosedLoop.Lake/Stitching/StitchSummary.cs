@@ -11,7 +11,11 @@ public sealed record StitchSummary(
     long Sessions,
     long Touchpoints,
     long Conversions,
-    IReadOnlyList<StitchStep> Steps);
+    IReadOnlyList<StitchStep> Steps)
+{
+    /// <summary>The figures of the person tables (what a later incremental run carries forward).</summary>
+    public Derived.TableFigures Figures => new(Persons, IdentifiedPersons, Identities, SplitCookies, UnlinkableCookies, Events, Sessions, Touchpoints);
+}
 
 /// <summary>One timed step of a run, for the log.</summary>
 public sealed record StitchStep(string Name, TimeSpan Elapsed);
