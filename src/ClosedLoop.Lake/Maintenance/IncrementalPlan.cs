@@ -63,7 +63,7 @@ internal sealed class IncrementalPlan
             reason = "the published version has no credits (no conversions)";
         else if (!manifest.Credits.SequenceEqual(InputManifest.ListCredits(state)))
             reason = "the published version's saved credits are incomplete";
-        else if (!new[] { "contacts.parquet", "deals.parquet", "person_paths.parquet", "conversion_paths.parquet" }.All(f => File.Exists(Path.Combine(state, f))))
+        else if (!new[] { "contacts.parquet", "deals.parquet", "person_paths.parquet", "conversion_paths.parquet", "path_persons.parquet", "path_adjustments.parquet" }.All(f => File.Exists(Path.Combine(state, f))))
             reason = "the published version's state files are incomplete";
         else
             reason = "";

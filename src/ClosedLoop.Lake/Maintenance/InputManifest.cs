@@ -15,8 +15,11 @@ public sealed class InputManifest
 {
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
 
-    /// <summary>Bumped when the state layout changes; another format means a full run (2: a credit column per model).</summary>
-    public const int CurrentFormat = 3;
+    /// <summary>
+    /// Bumped when the state layout changes; another format means a full run (2: a credit column per model; 4: the
+    /// solvers' path counts kept in the state).
+    /// </summary>
+    public const int CurrentFormat = 4;
 
     public int Format { get; set; } = CurrentFormat;
 
