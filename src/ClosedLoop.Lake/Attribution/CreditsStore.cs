@@ -367,7 +367,7 @@ public static class CreditsStore
         System.IO.Directory.CreateDirectory(Path.Combine(target, "_delta"));
         foreach (var file in baseFiles)
             Maintenance.HardLinks.LinkOrCopy(file, Path.Combine(target, Path.GetFileName(file)));
-        db.CopyToParquet($"SELECT {Columns(models, shaped: true)} FROM credits_delta", DeltaFile(target));
+        db.CopyToParquet($"SELECT {Columns(models, shaped: true)} FROM credits_delta", DeltaFile(target), PersonDelta.DeltaRowGroupSize);
         db.CopyToParquet(PersonDelta.ReplacedSql(hadDelta ? ReplacedFile(previous) : null, "person_key") + " UNION SELECT ''", ReplacedFile(target));
         return true;
     }

@@ -227,7 +227,7 @@ public static class DataDrivenWeights
                 foreach (var table in tables)
                 {
                     HardLinks.LinkOrCopy(Path.Combine(previous, table + ".parquet"), Path.Combine(stateDirectory, table + ".parquet"));
-                    db.CopyToParquet($"SELECT * FROM {table}_delta", Path.Combine(delta, table + ".parquet"));
+                    db.CopyToParquet($"SELECT * FROM {table}_delta", Path.Combine(delta, table + ".parquet"), PersonDelta.DeltaRowGroupSize);
                 }
                 db.CopyToParquet(PersonDelta.ReplacedSql(hadDelta ? Path.Combine(previousDelta, "replaced_persons.parquet") : null),
                     Path.Combine(delta, "replaced_persons.parquet"));

@@ -60,7 +60,7 @@ public sealed class DerivedTableWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(db);
         Directory.CreateDirectory(PersonDelta.Directory(VersionDirectory));
-        db.CopyToParquet(sql, name is null ? PersonDelta.ReplacedFile(VersionDirectory) : PersonDelta.DeltaFile(VersionDirectory, name));
+        db.CopyToParquet(sql, name is null ? PersonDelta.ReplacedFile(VersionDirectory) : PersonDelta.DeltaFile(VersionDirectory, name), PersonDelta.DeltaRowGroupSize);
     }
 
     /// <summary>Switches readers to the new version, then removes versions past the grace period.</summary>

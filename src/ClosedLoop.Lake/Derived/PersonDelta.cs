@@ -27,6 +27,9 @@ public static class PersonDelta
     /// <summary>Delta rows (of sessions) as a share of the base rows above which an incremental run writes the tables whole.</summary>
     public const double DefaultFoldShare = 0.25;
 
+    /// <summary>The row group size of delta files (<see cref="LakeDatabase.CopyToParquet"/>).</summary>
+    public const int DeltaRowGroupSize = 32_768;
+
     public static string Directory(string version) => Path.Combine(version, "_delta");
 
     public static string ReplacedFile(string version) => Path.Combine(Directory(version), "replaced_persons.parquet");

@@ -103,12 +103,17 @@ public sealed class LakeDatabase : IDisposable
         }
     }
 
-    /// <summary>Writes the result of a query to a Parquet file with DuckDB's own writer.</summary>
-    public void CopyToParquet(string sql, string path)
+    /// <summary>
+    /// Writes the result of a query to a Parquet file with DuckDB's own writer. A small <paramref name="rowGroupSize"/>
+    /// lets both cores encode a result of a few hundred thousand rows, which the default (122,880) writes as one or two
+    /// row groups on one thread: a recompute's deltas took a third less time with 32,768.
+    /// </summary>
+    public void CopyToParquet(string sql, string path, int? rowGroupSize = null)
     {
         ArgumentNullException.ThrowIfNull(sql);
         ArgumentNullException.ThrowIfNull(path);
-        Execute($"COPY ({TrimStatement(sql)}) TO {Literal(Path.GetFullPath(path))} (FORMAT parquet, COMPRESSION snappy)");
+        var rowGroups = rowGroupSize is { } size ? string.Create(CultureInfo.InvariantCulture, $", ROW_GROUP_SIZE {size}") : "";
+        Execute($"COPY ({TrimStatement(sql)}) TO {Literal(Path.GetFullPath(path))} (FORMAT parquet, COMPRESSION snappy{rowGroups})");
     }
 
     /// <summary>
