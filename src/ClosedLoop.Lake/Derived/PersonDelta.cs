@@ -7,7 +7,7 @@ namespace ClosedLoop.Lake.Derived;
 /// Lake's deletion vectors and Iceberg's delete files do. Rewriting 700,000 sessions to change 3% of them took most of an
 /// incremental run; instead the version keeps the base files of the last full run (hard links, no copy) and adds:
 /// <list type="bullet">
-/// <item><c>_delta/replaced_persons.parquet</c> (<c>person_id</c>): persons whose base rows are no longer current;</item>
+/// <item><c>_delta/replaced_persons.parquet</c> (<c>person_id</c>): persons (or, for conversions without one, <see cref="KeySql"/>) whose base rows are no longer current;</item>
 /// <item><c>_delta/TABLE.parquet</c>: the current rows of those persons and of every other person recomputed since the base.</item>
 /// </list>
 /// A table is then <c>base ANTI JOIN replaced_persons UNION ALL delta</c> (<see cref="TableSql"/>), which the lake's views
@@ -21,8 +21,18 @@ namespace ClosedLoop.Lake.Derived;
 /// </remarks>
 public static class PersonDelta
 {
-    /// <summary>The tables kept as base plus delta. Conversions (small, and partly keyed by email) are always rewritten.</summary>
-    public static readonly IReadOnlyList<string> Tables = ["sessions", "touchpoints", "identities"];
+    /// <summary>
+    /// The tables kept as base plus delta. Conversions without a person are keyed by their email (<see cref="KeySql"/>):
+    /// the replaced persons file also lists <c>email:E</c> for each email a run recomputed, and <c>''</c>.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Tables = ["sessions", "touchpoints", "identities", "conversions"];
+
+    /// <summary>
+    /// The key a row of <paramref name="table"/> (aliased <paramref name="alias"/>) is replaced by: its person, or for a
+    /// conversion without one <c>email:E</c>, or <c>''</c> without an email either.
+    /// </summary>
+    public static string KeySql(string table, string alias) =>
+        table == "conversions" ? $"coalesce({alias}.person_id, 'email:' || {alias}.email, '')" : $"{alias}.person_id";
 
     /// <summary>Delta rows (of sessions) as a share of the base rows above which an incremental run writes the tables whole.</summary>
     public const double DefaultFoldShare = 0.25;
@@ -48,9 +58,10 @@ public static class PersonDelta
     {
         ArgumentNullException.ThrowIfNull(version);
         ArgumentNullException.ThrowIfNull(table);
-        if (!Tables.Contains(table) || !Has(version))
+        // Conversions were written whole by releases before they had a delta too (and those versions lack their delta file).
+        if (!Tables.Contains(table) || !Has(version) || !File.Exists(DeltaFile(version, table)))
             return BaseSql(version, table);
-        return MergeSql(BaseSql(version, table), ReplacedFile(version), DeltaFile(version, table));
+        return MergeSql(BaseSql(version, table), ReplacedFile(version), DeltaFile(version, table), baseKey: KeySql(table, "b"));
     }
 
     // The same delta mechanism keeps a recompute's credits (CreditsStore) and its saved paths (DataDrivenWeights).
@@ -65,13 +76,19 @@ public static class PersonDelta
         SELECT * FROM read_parquet({Literal(deltaFile)})
         """;
 
-    /// <summary>An earlier delta's rows of persons this run does not replace (temp table <c>previous_persons</c>).</summary>
-    public static string CarriedSql(string previousDeltaFile) =>
-        $"SELECT o.* FROM read_parquet({Literal(previousDeltaFile)}) o ANTI JOIN previous_persons x ON x.person_id = o.person_id";
+    /// <summary>
+    /// An earlier delta's rows of persons this run does not replace (temp table <paramref name="replaced"/>, column
+    /// <c>person_id</c>), a row's key being <paramref name="key"/> over alias <c>o</c>.
+    /// </summary>
+    public static string CarriedSql(string previousDeltaFile, string replaced = "previous_persons", string key = "o.person_id") =>
+        $"SELECT o.* FROM read_parquet({Literal(previousDeltaFile)}) o ANTI JOIN {replaced} x ON x.person_id = {key}";
 
-    /// <summary>The persons this run replaces (<c>previous_persons</c>) and those an earlier delta replaced, as column <paramref name="column"/>.</summary>
-    public static string ReplacedSql(string? previousReplacedFile, string column = "person_id") =>
-        $"SELECT person_id AS {column} FROM previous_persons"
+    /// <summary>
+    /// The keys this run replaces (temp table <paramref name="replaced"/>, column <c>person_id</c>) and those an earlier
+    /// delta replaced, as column <paramref name="column"/>.
+    /// </summary>
+    public static string ReplacedSql(string? previousReplacedFile, string column = "person_id", string replaced = "previous_persons") =>
+        $"SELECT person_id AS {column} FROM {replaced}"
         + (previousReplacedFile is null ? "" : $" UNION SELECT {column} FROM read_parquet({Literal(previousReplacedFile)})");
 
     /// <summary>Whether a delta of <paramref name="deltaRows"/> over <paramref name="baseRows"/> is written whole instead (always at a share of 0).</summary>

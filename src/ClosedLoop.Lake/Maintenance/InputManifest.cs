@@ -17,9 +17,9 @@ public sealed class InputManifest
 
     /// <summary>
     /// Bumped when the state layout changes; another format means a full run (2: a credit column per model; 4: the
-    /// solvers' path counts kept in the state).
+    /// solvers' path counts kept in the state; 5: conversions kept as base + delta too).
     /// </summary>
-    public const int CurrentFormat = 4;
+    public const int CurrentFormat = 5;
 
     public int Format { get; set; } = CurrentFormat;
 

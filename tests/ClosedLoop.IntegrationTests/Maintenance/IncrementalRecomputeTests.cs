@@ -325,22 +325,43 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
         using var script = new JourneyScript();
         script.Page("c1", 0, "https://acme.example/?utm_source=google&utm_medium=cpc").Form("c1", 1, "ann@corp.example")
             .Page("c2", 30, "https://acme.example/?utm_source=newsletter&utm_medium=email").Form("c2", 31, "bob@corp.example");
-        await LoadNightsAsync(script, script.Lines.Count, "contact_id,email,lead_at\nc-1,ann@corp.example,2026-03-02T09:01:00Z\n");
+        // c-3 has no email, so no person: its lead is credited anew by every run.
+        await LoadNightsAsync(script, script.Lines.Count, "contact_id,email,lead_at\nc-1,ann@corp.example,2026-03-02T09:01:00Z\nc-3,,2026-03-06T09:00:00Z\n");
         // The next export: Ann reached MQL and opportunity, Bob became a contact, and a deal names an email no event carries.
         await Ok(_lake.Layout, "load", "contacts", _lake.WriteFile("contacts-2.csv",
             "contact_id,email,lead_at,mql_at,opportunity_at\nc-1,ann@corp.example,2026-03-02T09:01:00Z,2026-03-03T09:00:00Z,2026-03-04T09:00:00Z\n" +
-            "c-2,bob@corp.example,2026-03-02T09:31:00Z,,\n"));
+            "c-2,bob@corp.example,2026-03-02T09:31:00Z,,\nc-3,,2026-03-06T09:00:00Z,,\n"));
         await Ok(_lake.Layout, "load", "deals", _lake.WriteFile("deals.csv",
             "deal_id,contact_id,email,closed_at,status,amount,currency\nd-1,c-1,,2026-03-05T09:00:00Z,won,1200,USD\nd-2,,nobody@else.example,2026-03-05T10:00:00Z,won,300,USD\n"));
         var copy = CopyLake(_lake.Layout, "full-copy");
 
-        var result = await Run(_lake.Layout, "recompute");
+        // A fold share past any delta keeps base + delta layouts on this small lake.
+        var result = new Recompute(_lake.Layout, new StitchOptions()) { DeltaFoldShare = 100 }.Run(_ => { });
         await Ok(copy, "recompute", "--full");
 
-        Assert.True(result.ExitCode == 0, result.Error);
-        Assert.Contains("incremental: 0 new event files in 0 partitions, 4 changed CRM rows", result.Out, StringComparison.Ordinal);
+        Assert.Equal("incremental", result.Mode);
+        Assert.StartsWith("0 new event files in 0 partitions, 4 changed CRM rows", result.Reason, StringComparison.Ordinal);
         Assert.Equal(1, LakeQueries.Count(_lake.Layout, "select count(*) from conversions where deal_id = 'd-2' and person_id is null"));
         AssertSameTables(_lake.Layout, copy);
+
+        // A third export over that delta: the deal without a person changes. Conversions are base + delta too; their rows
+        // without a person are replaced by email, or all of them when they have none (c-3's lead), so neither the base's
+        // nor the earlier delta's copies are read next to the new ones.
+        Assert.True(File.Exists(PersonDelta.DeltaFile(_lake.Layout.CurrentDerived, "conversions")), "conversions keep a delta");
+        await Ok(_lake.Layout, "load", "contacts", _lake.WriteFile("contacts-3.csv",
+            "contact_id,email,lead_at,mql_at,opportunity_at\nc-1,ann@corp.example,2026-03-02T09:01:00Z,2026-03-03T09:00:00Z,2026-03-04T09:00:00Z\n" +
+            "c-2,bob@corp.example,2026-03-02T09:31:00Z,,\nc-3,,2026-03-06T09:00:00Z,,\n"));
+        await Ok(_lake.Layout, "load", "deals", _lake.WriteFile("deals-3.csv",
+            "deal_id,contact_id,email,closed_at,status,amount,currency\nd-1,c-1,,2026-03-05T09:00:00Z,won,1200,USD\nd-2,,nobody@else.example,2026-03-05T10:00:00Z,won,350,USD\n"));
+        var copy3 = CopyLake(_lake.Layout, "full-copy-3");
+        var third = new Recompute(_lake.Layout, new StitchOptions()) { DeltaFoldShare = 100 }.Run(_ => { });
+        await Ok(copy3, "recompute", "--full");
+
+        Assert.Equal("incremental", third.Mode);
+        Assert.True(PersonDelta.Has(_lake.Layout.CurrentDerived), "the third version keeps a delta over the second's");
+        Assert.Equal(350, LakeQueries.Count(_lake.Layout, "select cast(sum(revenue) as bigint) from conversions where deal_id = 'd-2'"));
+        Assert.Equal(1, LakeQueries.Count(_lake.Layout, "select count(*) from conversions where person_id is null and email is null"));
+        AssertSameTables(_lake.Layout, copy3);
     }
 
     [Fact]
