@@ -356,8 +356,8 @@ public static class CreditsStore
         // Conversions without a person are in new_credits again.
         if (hadDelta)
             delta += $"\nUNION ALL BY NAME\n{PersonDelta.CarriedSql(DeltaFile(previous))}\nWHERE o.person_id IS NOT NULL";
-        db.Execute($"CREATE OR REPLACE TEMP TABLE credits_delta AS {delta}");
-        var rows = Convert.ToInt64(db.ExecuteScalar("SELECT count(*) FROM credits_delta"), System.Globalization.CultureInfo.InvariantCulture);
+        // Counted, then written straight from the query (not copied into a temp table first).
+        var rows = Convert.ToInt64(db.ExecuteScalar($"SELECT count(*) FROM ({delta})"), System.Globalization.CultureInfo.InvariantCulture);
         var baseFiles = System.IO.Directory.GetFiles(previous, FileGlob);
         var baseRows = baseFiles.Length == 0 ? 0
             : Convert.ToInt64(db.ExecuteScalar($"SELECT count(*) FROM ({ReadSql(baseFiles)})"), System.Globalization.CultureInfo.InvariantCulture);
@@ -367,7 +367,7 @@ public static class CreditsStore
         System.IO.Directory.CreateDirectory(Path.Combine(target, "_delta"));
         foreach (var file in baseFiles)
             Maintenance.HardLinks.LinkOrCopy(file, Path.Combine(target, Path.GetFileName(file)));
-        db.CopyToParquet($"SELECT {Columns(models, shaped: true)} FROM credits_delta", DeltaFile(target), PersonDelta.DeltaRowGroupSize);
+        db.CopyToParquet($"SELECT {Columns(models, shaped: true)} FROM ({delta})", DeltaFile(target), PersonDelta.DeltaRowGroupSize);
         db.CopyToParquet(PersonDelta.ReplacedSql(hadDelta ? ReplacedFile(previous) : null, "person_key") + " UNION SELECT ''", ReplacedFile(target));
         return true;
     }
