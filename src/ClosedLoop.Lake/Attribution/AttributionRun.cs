@@ -70,7 +70,8 @@ public sealed class AttributionRun : IDisposable
     private void Execute(LakeLayout lake)
     {
         var db = Database;
-        if (Convert.ToInt64(db.ExecuteScalar("SELECT count(*) FROM conversions"), CultureInfo.InvariantCulture) == 0)
+        // Whether there is one, not how many: after an incremental run the count reads the whole merged table.
+        if (db.ExecuteScalar("SELECT 1 FROM conversions LIMIT 1") is null)
             throw new UserInputException("no conversions in the lake: load contacts, deals and events, then run 'closedloop stitch'");
         Types = ResolveTypes(db);
         var typeList = string.Join(", ", Types.Select(LakeDatabase.Literal));

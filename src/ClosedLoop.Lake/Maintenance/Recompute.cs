@@ -115,9 +115,7 @@ public sealed class Recompute(LakeLayout lake, StitchOptions stitchOptions)
                     $"stitch ({sc.RecomputedPersons:N0} persons of {stitch.Persons:N0} recomputed from {sc.Events:N0} events, {sc.PreviousPersons:N0} previous persons replaced; person tables {(scope.Folded == true ? "written whole" : "as base + delta")})")
                 : "stitch");
 
-            long conversions = 0;
-            using (var check = LakeDatabase.Open(version.Layout))
-                conversions = Convert.ToInt64(check.ExecuteScalar("SELECT count(*) FROM conversions"), System.Globalization.CultureInfo.InvariantCulture);
+            var conversions = stitch.Conversions;
             var state = InputManifest.StateDirectory(version.VersionDirectory);
             if (conversions > 0)
             {

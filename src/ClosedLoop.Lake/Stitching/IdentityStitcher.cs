@@ -377,10 +377,9 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
     private static StitchSummary SummarizeScope(LakeDatabase db, DerivedTableWriter output, IncrementalScope scope, List<StitchStep> steps)
     {
         var f = scope.Figures(db, output);
-        var conversions = Convert.ToInt64(db.ExecuteScalar($"SELECT count(*) FROM ({output.TableSql("conversions")})"), CultureInfo.InvariantCulture);
         return new StitchSummary(Events: f.Events, Persons: f.Persons, IdentifiedPersons: f.IdentifiedPersons, Identities: f.Identities,
             SplitCookies: f.SplitCookies, UnlinkableCookies: f.UnlinkableCookies, Sessions: f.Sessions, Touchpoints: f.Touchpoints,
-            Conversions: conversions, Steps: steps);
+            Conversions: f.Conversions, Steps: steps);
     }
 
     private static StitchSummary Summarize(LakeDatabase db, DerivedTableWriter output, List<StitchStep> steps)

@@ -215,7 +215,7 @@ public sealed class IncrementalScope(string previousVersion, string touchedFile,
         var version = output.VersionDirectory;
         BaseFigures = PreviousBaseFigures ?? TableFigures.Read(db, t => PersonDelta.BaseSql(version, t));
         var replaced = LakeDatabase.Literal(PersonDelta.ReplacedFile(version));
-        var gone = TableFigures.Read(db, t => $"SELECT b.* FROM ({PersonDelta.BaseSql(version, t)}) b SEMI JOIN read_parquet({replaced}) r ON r.person_id = b.person_id");
+        var gone = TableFigures.Read(db, t => $"SELECT b.* FROM ({PersonDelta.BaseSql(version, t)}) b SEMI JOIN read_parquet({replaced}) r ON r.person_id = {PersonDelta.KeySql(t, "b")}");
         var delta = TableFigures.Read(db, t => $"SELECT * FROM read_parquet({LakeDatabase.Literal(PersonDelta.DeltaFile(version, t))})");
         return BaseFigures.Minus(gone).Plus(delta);
     }

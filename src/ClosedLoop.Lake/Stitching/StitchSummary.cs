@@ -14,7 +14,7 @@ public sealed record StitchSummary(
     IReadOnlyList<StitchStep> Steps)
 {
     /// <summary>The figures of the person tables (what a later incremental run carries forward).</summary>
-    public Derived.TableFigures Figures => new(Persons, IdentifiedPersons, Identities, SplitCookies, UnlinkableCookies, Events, Sessions, Touchpoints);
+    public Derived.TableFigures Figures => new(Persons, IdentifiedPersons, Identities, SplitCookies, UnlinkableCookies, Events, Sessions, Touchpoints, Conversions);
 }
 
 /// <summary>One timed step of a run, for the log.</summary>
