@@ -308,17 +308,26 @@ public static class DataDrivenWeights
         }
         // The solvers are pure CPU work over shared, read-only counts: one type per core, appended in order after.
         var solved = new ChannelWeights[conversionTypes.Count][];
-        Parallel.For(0, conversionTypes.Count, t =>
+        try
         {
-            var converted = new long[paths.Count];
-            var notConverted = paths.Persons.ToArray();
-            foreach (var (path, conversions, converters) in adjustments[t])
+            Parallel.For(0, conversionTypes.Count, t =>
             {
-                converted[path] += conversions;
-                notConverted[path] -= converters;
-            }
-            solved[t] = [.. models.Select(model => model == "markov" ? Markov(request, paths, converted, notConverted) : Shapley(paths, converted, notConverted))];
-        });
+                var converted = new long[paths.Count];
+                var notConverted = paths.Persons.ToArray();
+                foreach (var (path, conversions, converters) in adjustments[t])
+                {
+                    converted[path] += conversions;
+                    notConverted[path] -= converters;
+                }
+                solved[t] = [.. models.Select(model => model == "markov" ? Markov(request, paths, converted, notConverted) : Shapley(paths, converted, notConverted))];
+            });
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+        {
+            // A solver's own error (too many values, say) reads as it did before the types were solved in parallel.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+            throw;
+        }
         for (var t = 0; t < conversionTypes.Count; t++)
         {
             for (var m = 0; m < models.Count; m++)
