@@ -36,18 +36,16 @@ public sealed record TableFigures(long Persons, long IdentifiedPersons, long Ide
         return new TableFigures(At(0), At(1), At(2), At(3), At(4), At(5), At(6), At(7), At(8));
     }
 
-    public TableFigures Minus(TableFigures other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        return new TableFigures(Persons - other.Persons, IdentifiedPersons - other.IdentifiedPersons, Identities - other.Identities,
-            SplitCookies - other.SplitCookies, UnlinkableCookies - other.UnlinkableCookies, Events - other.Events,
-            Sessions - other.Sessions, Touchpoints - other.Touchpoints, Conversions - other.Conversions);
-    }
+    public TableFigures Minus(TableFigures other) => Add(other, -1);
 
-    public TableFigures Plus(TableFigures other)
+    public TableFigures Plus(TableFigures other) => Add(other, 1);
+
+    private TableFigures Add(TableFigures other, int sign)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return Minus(new TableFigures(-other.Persons, -other.IdentifiedPersons, -other.Identities, -other.SplitCookies,
-            -other.UnlinkableCookies, -other.Events, -other.Sessions, -other.Touchpoints, -other.Conversions));
+        return new TableFigures(Persons + sign * other.Persons, IdentifiedPersons + sign * other.IdentifiedPersons,
+            Identities + sign * other.Identities, SplitCookies + sign * other.SplitCookies,
+            UnlinkableCookies + sign * other.UnlinkableCookies, Events + sign * other.Events, Sessions + sign * other.Sessions,
+            Touchpoints + sign * other.Touchpoints, Conversions + sign * other.Conversions);
     }
 }

@@ -107,6 +107,14 @@ public sealed class IncrementalScope(string previousVersion, string touchedFile,
             }
         }
         db.Execute("CREATE TEMP TABLE previous_persons AS SELECT DISTINCT person_id FROM previous_ids SEMI JOIN scope_ids USING (kind, value)");
+        // The delta keys this run replaces (PersonDelta.KeySql): its previous persons, and for conversions without a person,
+        // every scope email and the conversions without an email (the rows Merge takes from this run, not the previous version).
+        db.Execute("""
+            CREATE TEMP TABLE replaced_keys AS
+            SELECT person_id FROM previous_persons
+            UNION ALL SELECT 'email:' || value FROM scope_ids WHERE kind = 'email'
+            UNION ALL SELECT ''
+            """);
         db.Execute("CREATE VIEW events AS SELECT * FROM scoped_events");
         // Contacts with an email outside the scope belong to persons this run keeps, and so do the deals of those contacts:
         // both stay out of the restricted stitch (at 10M events they were most of its graph and conversions). Contacts
@@ -147,14 +155,6 @@ public sealed class IncrementalScope(string previousVersion, string touchedFile,
     /// </summary>
     internal void Write(LakeDatabase db, DerivedTableWriter output, string table, string sql)
     {
-        // The keys this run replaces: its previous persons, and for conversions without a person, every scope email and
-        // the conversions without an email (the rows Merge takes from this run rather than the previous version).
-        db.Execute("""
-            CREATE TEMP TABLE IF NOT EXISTS replaced_keys AS
-            SELECT person_id FROM previous_persons
-            UNION ALL SELECT 'email:' || value FROM scope_ids WHERE kind = 'email'
-            UNION ALL SELECT ''
-            """);
         var delta = table == "conversions" ? $"SELECT n.* FROM ({sql}) n WHERE n.person_id IS NOT NULL OR {Unowned("n")}" : sql;
         if (PersonDelta.Has(previousVersion))
             delta += "\nUNION ALL BY NAME\n" + PersonDelta.CarriedSql(PersonDelta.DeltaFile(previousVersion, table), "replaced_keys", PersonDelta.KeySql(table, "o"));
