@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using ClosedLoop.Core.Attribution;
 using ClosedLoop.Lake.Derived;
 using ClosedLoop.Lake.Maintenance;
@@ -325,8 +326,7 @@ public static class DataDrivenWeights
         catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
         {
             // A solver's own error (too many values, say) reads as it did before the types were solved in parallel.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
-            throw;
+            ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
         }
         for (var t = 0; t < conversionTypes.Count; t++)
         {
