@@ -336,32 +336,81 @@ public static class DataDrivenWeights
     }
 
     /// <summary>The distinct paths, each split into its values once, with every person's count and the value set's index.</summary>
-    private sealed class PathCounts
+    internal sealed class PathCounts
     {
-        /// <summary>Splits <paramref name="paths"/> (on both cores) and indexes their value sets.</summary>
+        /// <summary>
+        /// Splits <paramref name="paths"/> and indexes their value sets. Values are interned (a lake has tens of channels
+        /// and 60,000 distinct paths at 10M events), and a set is keyed by a bit per value id while there are at most 64:
+        /// splitting, de-duplicating and sorting every path's strings took 0.28 s of an incremental run there.
+        /// </summary>
         public PathCounts(string[] paths, long[] persons)
         {
             Persons = persons;
             Values = new string[paths.Length][];
-            var setKeys = new string[paths.Length];
-            Parallel.For(0, paths.Length, i =>
-            {
-                Values[i] = paths[i].Split(Separator);
-                setKeys[i] = string.Join(Separator, Values[i].Distinct().Order(StringComparer.Ordinal));
-            });
             SetOf = new int[paths.Length];
+            var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+            var names = new List<string>();
+            var lookup = ids.GetAlternateLookup<ReadOnlySpan<char>>();
+            var masks = new Dictionary<ulong, int>();
             var setIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+            var pathIds = new List<int>();
+            var pathMasks = new ulong[paths.Length];
             for (var i = 0; i < paths.Length; i++)
             {
-                if (!setIndex.TryGetValue(setKeys[i], out var set))
+                pathIds.Clear();
+                foreach (var range in paths[i].AsSpan().Split(Separator))
                 {
-                    set = Sets.Count;
-                    setIndex.Add(setKeys[i], set);
-                    Sets.Add(setKeys[i].Split(Separator));
+                    var token = paths[i].AsSpan()[range];
+                    if (!lookup.TryGetValue(token, out var id))
+                    {
+                        id = names.Count;
+                        var name = token.ToString();
+                        names.Add(name);
+                        ids.Add(name, id);
+                    }
+                    pathIds.Add(id);
                 }
-                SetOf[i] = set;
+                var values = new string[pathIds.Count];
+                var mask = 0UL;
+                for (var k = 0; k < values.Length; k++)
+                {
+                    values[k] = names[pathIds[k]];
+                    mask |= pathIds[k] < 64 ? 1UL << pathIds[k] : 0;
+                }
+                Values[i] = values;
+                pathMasks[i] = mask;
             }
+            // Sets are numbered in the order their first path comes, either way.
+            for (var i = 0; i < paths.Length; i++)
+                SetOf[i] = names.Count <= 64 ? SetByMask(pathMasks[i], Values[i], masks) : SetByKey(Values[i], setIndex);
         }
+
+        private int SetByMask(ulong mask, string[] values, Dictionary<ulong, int> masks)
+        {
+            if (!masks.TryGetValue(mask, out var set))
+            {
+                set = Sets.Count;
+                masks.Add(mask, set);
+                Sets.Add(SortedSet(values));
+            }
+            return set;
+        }
+
+        // Past 64 values the bits no longer name a set: key it by its sorted values (a lake past 64 channels is unusual).
+        private int SetByKey(string[] values, Dictionary<string, int> setIndex)
+        {
+            var sorted = SortedSet(values);
+            var key = string.Join(Separator, sorted);
+            if (!setIndex.TryGetValue(key, out var set))
+            {
+                set = Sets.Count;
+                setIndex.Add(key, set);
+                Sets.Add(sorted);
+            }
+            return set;
+        }
+
+        private static string[] SortedSet(string[] values) => [.. values.Distinct().Order(StringComparer.Ordinal)];
 
         public string[][] Values { get; }
 
