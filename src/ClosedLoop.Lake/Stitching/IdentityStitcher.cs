@@ -81,6 +81,7 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
             scope?.Finish(db);
             Step("write tables");
             var summary = scope is null ? Summarize(db, output, steps) : SummarizeScope(db, output, scope, steps);
+            Step("summary");
             owned?.Publish();
             return summary;
         }

@@ -444,6 +444,23 @@ public sealed partial class IncrementalRecomputeTests : IDisposable
             Assert.True(0 == _lake.Scalar($"SELECT count(*) FROM (SELECT * FROM ({Rows(incremental)}) EXCEPT ALL SELECT * FROM ({Rows(full)}))"), $"{table}: rows only in the incremental run");
             Assert.True(0 == _lake.Scalar($"SELECT count(*) FROM (SELECT * FROM ({Rows(full)}) EXCEPT ALL SELECT * FROM ({Rows(incremental)}))"), $"{table}: rows only in the full run");
         }
+        // The data-driven solvers' saved paths and path counts (an incremental run adjusts the counts by the persons it
+        // replaced and recomputed instead of counting every path again) must be a full run's too.
+        foreach (var state in new[] { "person_paths", "conversion_paths", "path_persons", "path_adjustments" })
+        {
+            string Saved(LakeLayout lake)
+            {
+                var dir = InputManifest.StateDirectory(lake.CurrentDerived);
+                var rows = $"SELECT * FROM read_parquet('{Path.Combine(dir, state + ".parquet")}')";
+                var delta = Path.Combine(dir, "paths_delta");
+                return File.Exists(Path.Combine(delta, state + ".parquet"))
+                    ? PersonDelta.MergeSql(rows, Path.Combine(delta, "replaced_persons.parquet"), Path.Combine(delta, state + ".parquet"))
+                    : rows;
+            }
+            Assert.True(_lake.Scalar($"SELECT count(*) FROM ({Saved(full)})") > 0, $"{state} is empty");
+            Assert.True(0 == _lake.Scalar($"SELECT count(*) FROM (SELECT * FROM ({Saved(incremental)}) EXCEPT ALL SELECT * FROM ({Saved(full)}))"), $"{state}: rows only in the incremental run");
+            Assert.True(0 == _lake.Scalar($"SELECT count(*) FROM (SELECT * FROM ({Saved(full)}) EXCEPT ALL SELECT * FROM ({Saved(incremental)}))"), $"{state}: rows only in the full run");
+        }
         // The base figures a run carries forward in its manifest (never recounted by an incremental run) still count the
         // base files, so a break of the scope invariant cannot pass on silently from night to night.
         foreach (var lake in new[] { incremental, full })
