@@ -183,7 +183,7 @@ public static class DataDrivenWeights
     /// Saved paths (<c>person_paths</c> or <c>conversion_paths</c>) of a state directory: the base file, less the rows
     /// of persons an incremental run replaced since, plus its delta (<see cref="SavePaths"/>).
     /// </summary>
-    private static string SavedPathsSql(string state, string name)
+    internal static string SavedPathsSql(string state, string name)
     {
         var rows = $"SELECT * FROM read_parquet({LakeDatabase.Literal(Path.Combine(state, name + ".parquet"))})";
         var delta = Path.Combine(state, PathsDelta);
