@@ -70,8 +70,9 @@ public sealed class AttributionRun : IDisposable
     private void Execute(LakeLayout lake)
     {
         var db = Database;
-        // Whether there is one, not how many: after an incremental run the count reads the whole merged table.
-        if (db.ExecuteScalar("SELECT 1 FROM conversions LIMIT 1") is null)
+        // Whether there is one, not how many: after an incremental run the count reads the whole merged table. A recompute
+        // only credits a version with conversions, so an increment skips the check.
+        if (_increment is null && db.ExecuteScalar("SELECT 1 FROM conversions LIMIT 1") is null)
             throw new UserInputException("no conversions in the lake: load contacts, deals and events, then run 'closedloop stitch'");
         Types = ResolveTypes(db);
         var typeList = string.Join(", ", Types.Select(LakeDatabase.Literal));

@@ -96,7 +96,8 @@ public static class DataDrivenWeights
             SELECT DISTINCT o.conversion_type, o.person_id FROM ({PersonDelta.TableSql(previousVersion, "conversions")}) o
             SEMI JOIN previous_persons x ON x.person_id = o.person_id
             """);
-        db.Execute("CREATE TEMP TABLE converters AS SELECT DISTINCT conversion_type, person_id FROM conversions WHERE person_id IN (SELECT person_id FROM recomputed_persons)");
+        // conv holds every conversion of the recomputed persons: an incremental run credits every type and date.
+        db.Execute("CREATE TEMP TABLE converters AS SELECT DISTINCT conversion_type, person_id FROM conv WHERE person_id IN (SELECT person_id FROM recomputed_persons)");
         db.Execute($"""
             CREATE TEMP TABLE person_path_counts AS
             SELECT path, CAST(sum(persons) AS BIGINT) AS persons FROM (

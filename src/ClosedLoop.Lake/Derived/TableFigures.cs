@@ -15,19 +15,23 @@ public sealed record TableFigures(long Persons, long IdentifiedPersons, long Ide
 {
     /// <summary>
     /// Counts the rows of <paramref name="tableSql"/> (a person table's name to its SQL). A split cookie is counted by
-    /// its segment 1 row: segments are numbered from 1 and identities hold one row per cookie segment.
+    /// its segment 1 row: segments are numbered from 1 and identities hold one row per cookie segment. Touchpoints are
+    /// counted from the sessions they are made of (every session not begun on an excluded referrer, written by the same
+    /// run for the same persons), so the sessions are read once and the touchpoints not at all.
     /// </summary>
     public static TableFigures Read(LakeDatabase db, Func<string, string> tableSql)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(tableSql);
         using var reader = db.ExecuteReader($"""
+            WITH s AS MATERIALIZED (
+                SELECT CAST(coalesce(sum(event_count), 0) AS BIGINT) AS events, count(*) AS sessions,
+                       count(*) FILTER (WHERE NOT referral_excluded) AS touchpoints
+                FROM ({tableSql("sessions")}))
             SELECT count(DISTINCT person_id), count(DISTINCT person_id) FILTER (WHERE identifier_type = 'email'), count(*),
                    count(*) FILTER (WHERE identifier_type = 'anonymous_id' AND segment = 1),
                    count(*) FILTER (WHERE identifier_type = 'anonymous_id' AND NOT linked),
-                   (SELECT CAST(coalesce(sum(event_count), 0) AS BIGINT) FROM ({tableSql("sessions")})),
-                   (SELECT count(*) FROM ({tableSql("sessions")})),
-                   (SELECT count(*) FROM ({tableSql("touchpoints")})),
+                   (SELECT events FROM s), (SELECT sessions FROM s), (SELECT touchpoints FROM s),
                    (SELECT count(*) FROM ({tableSql("conversions")}))
             FROM ({tableSql("identities")})
             """);

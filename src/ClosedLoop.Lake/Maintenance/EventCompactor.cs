@@ -56,7 +56,7 @@ public static class EventCompactor
         int partitions = 0, before = 0, after = 0;
         long duplicates = 0;
         var merged = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        using var db = LakeDatabase.Open(lake);
+        using var db = LakeDatabase.OpenWithoutViews(lake);
         foreach (var partition in Directory.EnumerateDirectories(lake.Events, "event_date=*").Order(StringComparer.Ordinal))
         {
             ct.ThrowIfCancellationRequested();

@@ -96,7 +96,7 @@ internal sealed class IncrementalPlan
         plan.NewFiles = newFiles.Count;
 
         Directory.CreateDirectory(workDirectory);
-        using var db = LakeDatabase.Open(lake);
+        using var db = LakeDatabase.OpenWithoutViews(lake);
         db.Execute("CREATE TEMP TABLE touched (kind VARCHAR, value VARCHAR)");
         if (newFiles.Count > 0)
         {

@@ -109,7 +109,7 @@ public sealed class Recompute(LakeLayout lake, StitchOptions stitchOptions)
                 FoldShare = DeltaFoldShare,
                 PreviousBaseFigures = plan.BaseFigures,
             };
-            var stitch = new IdentityStitcher(lake, stitchOptions).Run(s => log(s with { Name = "stitch: " + s.Name }), ct, version, scope);
+            var stitch = new IdentityStitcher(lake, stitchOptions) { CrmSnapshots = snapshots }.Run(s => log(s with { Name = "stitch: " + s.Name }), ct, version, scope);
             Step(scope?.Summary is { } sc
                 ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"stitch ({sc.RecomputedPersons:N0} persons of {stitch.Persons:N0} recomputed from {sc.Events:N0} events, {sc.PreviousPersons:N0} previous persons replaced; person tables {(scope.Folded == true ? "written whole" : "as base + delta")})")

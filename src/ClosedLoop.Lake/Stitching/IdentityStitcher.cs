@@ -23,6 +23,13 @@ namespace ClosedLoop.Lake.Stitching;
 public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
 {
     /// <summary>
+    /// A directory with <c>contacts.parquet</c> and <c>deals.parquet</c> as a recompute fixed them at its start
+    /// (<see cref="Maintenance.IncrementalPlan.WriteCrmSnapshots"/>); null reads the lake's CRM views. The snapshots are
+    /// the rows the views show, already reduced to the latest export, so the stitch skips that window on every read.
+    /// </summary>
+    public string? CrmSnapshots { get; init; }
+
+    /// <summary>
     /// Runs the whole stitch and publishes its tables as a new derived version; <paramref name="onStep"/> hears each
     /// step as it ends. With <paramref name="into"/>, the tables go into that unpublished version and the caller
     /// publishes (a recompute adds credits first). With <paramref name="scope"/>, only the persons new data touched are
@@ -48,6 +55,8 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
         try
         {
             Configure(db, spill);
+            if (CrmSnapshots is not null)
+                UseCrmSnapshots(db, CrmSnapshots);
             if (scope is not null)
             {
                 scope.Restrict(db);
@@ -98,6 +107,15 @@ public sealed class IdentityStitcher(LakeLayout lake, StitchOptions options)
         db.Execute($"SET temp_directory = {LakeDatabase.Literal(spill)}");
         // Row order within a result does not matter here; dropping it lets DuckDB stream with less memory.
         db.Execute("SET preserve_insertion_order = false");
+    }
+
+    private static void UseCrmSnapshots(LakeDatabase db, string directory)
+    {
+        foreach (var table in new[] { "contacts", "deals" })
+        {
+            db.Execute($"DROP VIEW {table}");
+            db.Execute($"CREATE VIEW {table} AS SELECT * FROM read_parquet({LakeDatabase.Literal(Path.Combine(directory, table + ".parquet"))})");
+        }
     }
 
     private string Timeout => string.Create(CultureInfo.InvariantCulture, $"to_microseconds({(long)(options.SessionTimeout.TotalMilliseconds * 1000)})");

@@ -73,16 +73,29 @@ public sealed class IncrementalScope(string previousVersion, string touchedFile,
                   AND (email IS NOT NULL OR user_id IS NOT NULL)
                 """);
         }
+        // Semi-naive: each round looks up only the identifiers the last one added (scope_new), and the persons already
+        // brought in are kept (previous_persons), so a round probes the previous identities with a few rows, not the scope.
+        db.Execute("CREATE TEMP TABLE scope_new AS SELECT kind, value FROM scope_ids");
+        db.Execute("CREATE TEMP TABLE previous_persons (person_id VARCHAR)");
         while (true)
         {
-            while (Grow(db, $"""
-                SELECT p.kind, p.value FROM previous_ids p
-                WHERE p.person_id IN (SELECT person_id FROM previous_ids JOIN scope_ids USING (kind, value))
-                UNION ALL SELECT 'email', email FROM unlinkable_links WHERE email IS NOT NULL AND {InScope("anonymous_id", "anonymous_id")}
-                UNION ALL SELECT 'user_id', user_id FROM unlinkable_links WHERE user_id IS NOT NULL AND {InScope("anonymous_id", "anonymous_id")}
-                UNION ALL SELECT 'anonymous_id', anonymous_id FROM unlinkable_links WHERE {InScope("email", "email")} OR {InScope("user_id", "user_id")}
-                """))
+            while (true)
             {
+                db.Execute("""
+                    CREATE OR REPLACE TEMP TABLE new_persons AS
+                    SELECT DISTINCT person_id FROM previous_ids SEMI JOIN scope_new USING (kind, value)
+                    EXCEPT SELECT person_id FROM previous_persons
+                    """);
+                db.Execute("INSERT INTO previous_persons SELECT person_id FROM new_persons");
+                if (!Grow(db, $"""
+                    SELECT p.kind, p.value FROM previous_ids p SEMI JOIN new_persons x ON x.person_id = p.person_id
+                    UNION ALL SELECT 'email', email FROM unlinkable_links WHERE email IS NOT NULL AND {InScope("anonymous_id", "anonymous_id")}
+                    UNION ALL SELECT 'user_id', user_id FROM unlinkable_links WHERE user_id IS NOT NULL AND {InScope("anonymous_id", "anonymous_id")}
+                    UNION ALL SELECT 'anonymous_id', anonymous_id FROM unlinkable_links WHERE {InScope("email", "email")} OR {InScope("user_id", "user_id")}
+                    """))
+                {
+                    break;
+                }
             }
             // The stitch reads a few columns of each event; the wide ones (properties, user agent, URLs) stay on disk.
             db.Execute($"""
@@ -106,7 +119,6 @@ public sealed class IncrementalScope(string previousVersion, string touchedFile,
                 break;
             }
         }
-        db.Execute("CREATE TEMP TABLE previous_persons AS SELECT DISTINCT person_id FROM previous_ids SEMI JOIN scope_ids USING (kind, value)");
         // The delta keys this run replaces (PersonDelta.KeySql): its previous persons, and for conversions without a person,
         // every scope email and the conversions without an email (the rows Merge takes from this run, not the previous version).
         db.Execute("""
@@ -138,12 +150,15 @@ public sealed class IncrementalScope(string previousVersion, string touchedFile,
 
     private static string InScope(string kind, string column) => $"{column} IN (SELECT value FROM scope_ids WHERE kind = '{kind}')";
 
-    /// <summary>Adds the rows of <paramref name="sql"/> (kind, value) not yet in the scope; true when any were new.</summary>
+    /// <summary>
+    /// Adds the rows of <paramref name="sql"/> (kind, value) not yet in the scope, which become <c>scope_new</c>; true
+    /// when any were new.
+    /// </summary>
     private static bool Grow(LakeDatabase db, string sql)
     {
-        var before = Count(db, "SELECT count(*) FROM scope_ids");
-        db.Execute($"INSERT INTO scope_ids SELECT DISTINCT kind, value FROM ({sql}) n(kind, value) WHERE value IS NOT NULL EXCEPT SELECT kind, value FROM scope_ids");
-        return Count(db, "SELECT count(*) FROM scope_ids") > before;
+        db.Execute($"CREATE OR REPLACE TEMP TABLE scope_new AS SELECT DISTINCT kind, value FROM ({sql}) n(kind, value) WHERE value IS NOT NULL EXCEPT SELECT kind, value FROM scope_ids");
+        db.Execute("INSERT INTO scope_ids SELECT kind, value FROM scope_new");
+        return Count(db, "SELECT count(*) FROM scope_new") > 0;
     }
 
     /// <summary>
