@@ -29,9 +29,12 @@ public static class MarkovAttribution
         Solve(paths, options, AbsorbingChainSolver.DefaultDenseLimit);
 
     /// <summary>As the public overload, with the largest component solved densely set (tests force Gauss–Seidel with it).</summary>
-    internal static MarkovResult Solve(IEnumerable<ChannelPath> paths, MarkovOptions options, int denseLimit)
+    internal static MarkovResult Solve(IEnumerable<ChannelPath> paths, MarkovOptions options, int denseLimit) =>
+        Solve(MarkovChain.Build(paths, options), denseLimit);
+
+    /// <summary>Removal effects in a built chain (<see cref="MarkovPaths"/> builds one per set of counts).</summary>
+    internal static MarkovResult Solve(MarkovChain chain, int denseLimit)
     {
-        var chain = MarkovChain.Build(paths, options);
         var solver = new AbsorbingChainSolver(chain, denseLimit);
         var channels = chain.Channels;
         var baseRate = solver.ConversionFromStart();

@@ -17,8 +17,8 @@ internal sealed class MarkovChain
     /// <summary>The most distinct channels a 16-bit slot can name (0 marks an empty slot).</summary>
     public const int MaxChannels = ushort.MaxValue;
 
-    private const int SlotBits = 16;
-    private const ulong SlotMask = 0xFFFF;
+    internal const int SlotBits = 16;
+    internal const ulong SlotMask = 0xFFFF;
 
     private MarkovChain(
         string[] channels, ulong[] keys, int[] rowStart, int[] targets, double[] probabilities, double[] conversion, int[][] statesByChannel)
@@ -88,8 +88,61 @@ internal sealed class MarkovChain
             }
             counts.AddEnd(from, path.Conversions, path.NonConversions);
         }
-        return counts.HasStart ? counts.ToChain(channels) : new MarkovChain(channels, [], [0], [], [], [], EmptyLists(channels.Length));
+        return counts.HasStart ? counts.ToChain(channels) : Empty(channels);
     }
+
+    /// <summary>
+    /// The chain of counted states: state <c>i</c> has history key <paramref name="keys"/>[i] (key 0 is the start) and
+    /// ends <paramref name="conversions"/>[i] and <paramref name="nulls"/>[i] paths; edge <c>e</c> goes from state
+    /// <c>edges[e] &gt;&gt; 32</c> to state <c>edges[e] &amp; 0xFFFFFFFF</c> with weight <paramref name="weights"/>[e].
+    /// States are numbered in key order, so the chain does not depend on the order states were counted in.
+    /// </summary>
+    internal static MarkovChain FromCounts(string[] channels, ulong[] keys, long[] conversions, long[] nulls, ulong[] edges, long[] weights)
+    {
+        var n = keys.Length;
+        var oldOf = new int[n];
+        for (var i = 0; i < n; i++)
+            oldOf[i] = i;
+        keys = (ulong[])keys.Clone();
+        Array.Sort(keys, oldOf);
+        var newOf = new int[n];
+        for (var i = 0; i < n; i++)
+            newOf[oldOf[i]] = i;
+
+        var packed = new ulong[edges.Length];
+        weights = (long[])weights.Clone();
+        for (var e = 0; e < edges.Length; e++)
+            packed[e] = ((ulong)newOf[(int)(edges[e] >> 32)] << 32) | (uint)newOf[(int)(edges[e] & uint.MaxValue)];
+        Array.Sort(packed, weights);
+
+        var rowStart = new int[n + 1];
+        var targets = new int[packed.Length];
+        for (var e = 0; e < packed.Length; e++)
+        {
+            rowStart[(int)(packed[e] >> 32) + 1]++;
+            targets[e] = (int)(packed[e] & uint.MaxValue);
+        }
+        for (var i = 0; i < n; i++)
+            rowStart[i + 1] += rowStart[i];
+
+        var probabilities = new double[packed.Length];
+        var conversion = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            var old = oldOf[i];
+            var total = checked(conversions[old] + nulls[old]);
+            for (var e = rowStart[i]; e < rowStart[i + 1]; e++)
+                total = checked(total + weights[e]);
+            // Every state was entered by a path with a positive count, and that path left it, so total > 0.
+            for (var e = rowStart[i]; e < rowStart[i + 1]; e++)
+                probabilities[e] = weights[e] / (double)total;
+            conversion[i] = conversions[old] / (double)total;
+        }
+        return new MarkovChain(channels, keys, rowStart, targets, probabilities, conversion, Counts.GroupByChannel(keys, channels.Length));
+    }
+
+    /// <summary>The chain of no paths: no states, every channel without any.</summary>
+    internal static MarkovChain Empty(string[] channels) => new(channels, [], [0], [], [], [], EmptyLists(channels.Length));
 
     private static string? Problem(ChannelPath? path, int index)
     {
@@ -149,51 +202,16 @@ internal sealed class MarkovChain
 
         public MarkovChain ToChain(string[] channels)
         {
-            var n = _keys.Count;
-            var keys = _keys.ToArray();
-            var oldOf = new int[n];
-            for (var i = 0; i < n; i++)
-                oldOf[i] = i;
-            Array.Sort(keys, oldOf);
-            var newOf = new int[n];
-            for (var i = 0; i < n; i++)
-                newOf[oldOf[i]] = i;
-
-            var packed = new ulong[_transitions.Count];
+            var edges = new ulong[_transitions.Count];
             var weights = new long[_transitions.Count];
             var e = 0;
             foreach (var (edge, weight) in _transitions)
             {
-                packed[e] = ((ulong)newOf[(int)(edge >> 32)] << 32) | (uint)newOf[(int)(edge & uint.MaxValue)];
+                edges[e] = edge;
                 weights[e] = weight;
                 e++;
             }
-            Array.Sort(packed, weights);
-
-            var rowStart = new int[n + 1];
-            var targets = new int[packed.Length];
-            for (e = 0; e < packed.Length; e++)
-            {
-                rowStart[(int)(packed[e] >> 32) + 1]++;
-                targets[e] = (int)(packed[e] & uint.MaxValue);
-            }
-            for (var i = 0; i < n; i++)
-                rowStart[i + 1] += rowStart[i];
-
-            var probabilities = new double[packed.Length];
-            var conversion = new double[n];
-            for (var i = 0; i < n; i++)
-            {
-                var old = oldOf[i];
-                var total = checked(_conversions[old] + _nulls[old]);
-                for (e = rowStart[i]; e < rowStart[i + 1]; e++)
-                    total = checked(total + weights[e]);
-                // Every state was entered by a path with a positive count, and that path left it, so total > 0.
-                for (e = rowStart[i]; e < rowStart[i + 1]; e++)
-                    probabilities[e] = weights[e] / (double)total;
-                conversion[i] = _conversions[old] / (double)total;
-            }
-            return new MarkovChain(channels, keys, rowStart, targets, probabilities, conversion, GroupByChannel(keys, channels.Length));
+            return FromCounts(channels, [.. _keys], [.. _conversions], [.. _nulls], edges, weights);
         }
 
         private int Add(ulong key)
@@ -206,7 +224,7 @@ internal sealed class MarkovChain
             return state;
         }
 
-        private static int[][] GroupByChannel(ulong[] keys, int channelCount)
+        internal static int[][] GroupByChannel(ulong[] keys, int channelCount)
         {
             var lists = new List<int>?[channelCount];
             for (var state = 0; state < keys.Length; state++)

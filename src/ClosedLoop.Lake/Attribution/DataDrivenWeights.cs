@@ -308,6 +308,8 @@ public static class DataDrivenWeights
                     Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture)));
             }
         }
+        // The paths are walked into chain transitions once for every type (MarkovPaths); each type only adds up its counts.
+        var markov = models.Contains("markov") ? new MarkovPaths(paths.Values, new MarkovOptions(request.MarkovOrder, request.CollapseRepeats)) : null;
         // The solvers are pure CPU work over shared, read-only counts: one type per core, appended in order after.
         var solved = new ChannelWeights[conversionTypes.Count][];
         try
@@ -321,7 +323,7 @@ public static class DataDrivenWeights
                     converted[path] += conversions;
                     notConverted[path] -= converters;
                 }
-                solved[t] = [.. models.Select(model => model == "markov" ? Markov(request, paths, converted, notConverted) : Shapley(paths, converted, notConverted))];
+                solved[t] = [.. models.Select(model => model == "markov" ? markov!.Compute(converted, notConverted) : Shapley(paths, converted, notConverted))];
             });
         }
         catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
@@ -434,17 +436,6 @@ public static class DataDrivenWeights
         // Values with a score but no weight (a removal effect of 0) still show their score in the report.
         foreach (var (value, score) in weights.Scores.Where(s => !weights.Weights.ContainsKey(s.Key)))
             appender.CreateRow().AppendValue(conversionType).AppendValue(model).AppendValue(value).AppendValue(0.0).AppendValue(score).EndRow();
-    }
-
-    private static ChannelWeights Markov(AttributionRequest request, PathCounts paths, long[] converted, long[] notConverted)
-    {
-        var list = new List<ChannelPath>(paths.Count);
-        for (var i = 0; i < paths.Count; i++)
-        {
-            if (converted[i] + notConverted[i] > 0)
-                list.Add(new ChannelPath(paths.Values[i], converted[i], notConverted[i]));
-        }
-        return MarkovAttribution.Compute(list, new MarkovOptions(request.MarkovOrder, request.CollapseRepeats));
     }
 
     private static ChannelWeights Shapley(PathCounts paths, long[] converted, long[] notConverted)
