@@ -100,13 +100,15 @@ internal sealed class IncrementalPlan
         db.Execute("CREATE TEMP TABLE touched (kind VARCHAR, value VARCHAR)");
         if (newFiles.Count > 0)
         {
-            const string Columns = "event_id, type, anonymous_id, user_id, email, previous_id";
-            db.Execute($"CREATE TEMP TABLE new_rows AS SELECT {Columns} FROM read_parquet({List(newFiles)}, union_by_name = true, hive_partitioning = false)");
+            // The event ids only matter against older files of the same partitions (a new day has none): they are the
+            // widest column of the new files.
+            var columns = oldFilesOfTouched.Count > 0 ? "event_id, type, anonymous_id, user_id, email, previous_id" : "type, anonymous_id, user_id, email, previous_id";
+            db.Execute($"CREATE TEMP TABLE new_rows AS SELECT {columns} FROM read_parquet({List(newFiles)}, union_by_name = true, hive_partitioning = false)");
             // Compaction keeps one row per event_id and day; a new file's duplicate may replace an old row, so both count.
             if (oldFilesOfTouched.Count > 0)
             {
                 db.Execute($"""
-                    INSERT INTO new_rows SELECT {Columns} FROM read_parquet({List(oldFilesOfTouched)}, union_by_name = true, hive_partitioning = false)
+                    INSERT INTO new_rows SELECT {columns} FROM read_parquet({List(oldFilesOfTouched)}, union_by_name = true, hive_partitioning = false)
                     WHERE event_id IN (SELECT event_id FROM new_rows)
                     """);
             }
