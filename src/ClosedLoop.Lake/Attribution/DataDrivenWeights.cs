@@ -277,7 +277,7 @@ public static class DataDrivenWeights
         db.Execute($"""
             CREATE OR REPLACE TEMP TABLE path_ids AS
             WITH types(conversion_type, t) AS (VALUES {types})
-            SELECT p.path, CAST(row_number() OVER (ORDER BY p.path) - 1 AS INTEGER) AS id, coalesce(c.persons, 0) AS persons
+            SELECT p.path, CAST(row_number() OVER (ORDER BY p.path) - 1 AS INTEGER) AS id, CAST(coalesce(c.persons, 0) AS BIGINT) AS persons
             FROM (SELECT path FROM person_path_counts
                   UNION SELECT path FROM path_adjustments WHERE conversion_type IN (SELECT conversion_type FROM types)) p
             LEFT JOIN person_path_counts c USING (path)
@@ -291,7 +291,7 @@ public static class DataDrivenWeights
             {
                 var id = reader.GetInt32(0);
                 pathStrings[id] = reader.GetString(1);
-                persons[id] = Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture);
+                persons[id] = reader.GetInt64(2);
             }
         }
         var paths = new PathCounts(pathStrings, persons);
@@ -304,8 +304,7 @@ public static class DataDrivenWeights
         {
             while (reader.Read())
             {
-                adjustments[reader.GetInt32(0)].Add((reader.GetInt32(1), Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture),
-                    Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture)));
+                adjustments[reader.GetInt32(0)].Add((reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3)));
             }
         }
         // The paths are walked into chain transitions once for every type (MarkovPaths); each type only adds up its counts.
