@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace ClosedLoop.Core.Attribution;
 
 /// <summary>
@@ -32,7 +30,10 @@ internal sealed class MarkovChain
         StatesByChannel = statesByChannel;
     }
 
-    /// <summary>Every channel named in the input, in ordinal order; a channel's id is its index here.</summary>
+    /// <summary>
+    /// The chain's channels in ordinal order (every channel of the input for <see cref="Build"/>, those of the counted
+    /// paths for <see cref="MarkovPaths"/>); a channel's id is its index here.
+    /// </summary>
     public string[] Channels { get; }
 
     /// <summary>Packed histories in ascending order; state 0 (key 0) is start. Empty when no path has a count.</summary>
@@ -61,41 +62,18 @@ internal sealed class MarkovChain
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(options);
-        var (list, channels, ids) = ChannelCatalog.Collect(paths, p => p.Channels, Problem, nameof(paths));
-        if (channels.Length > MaxChannels)
-            throw new ArgumentException($"Markov attribution handles at most {MaxChannels} distinct channels, got {channels.Length}.", nameof(paths));
-
-        var counts = new Counts();
-        var historyMask = options.Order == MarkovOptions.MaxOrder ? ulong.MaxValue : (1UL << (SlotBits * options.Order)) - 1;
-        foreach (var path in list)
-        {
-            var weight = checked(path.Conversions + path.NonConversions);
-            if (weight == 0)
-                continue;
-            var from = 0;
-            var key = 0UL;
-            var previous = -1;
-            for (var i = 0; i < path.Channels.Count; i++)
-            {
-                var id = ids[path.Channels[i]];
-                if (options.CollapseRepeats && id == previous)
-                    continue;
-                previous = id;
-                key = ((key << SlotBits) | (uint)(id + 1)) & historyMask;
-                var to = counts.State(key);
-                counts.AddTransition(from, to, weight);
-                from = to;
-            }
-            counts.AddEnd(from, path.Conversions, path.NonConversions);
-        }
-        return counts.HasStart ? counts.ToChain(channels) : Empty(channels);
+        var (list, _, _) = ChannelCatalog.Collect(paths, p => p.Channels, Problem, nameof(paths));
+        // The same walk as for several sets of counts; every channel passed belongs to the chain, counted or not.
+        return new MarkovPaths([.. list.Select(p => p.Channels)], options)
+            .Chain([.. list.Select(p => p.Conversions)], [.. list.Select(p => p.NonConversions)], everyChannel: true);
     }
 
     /// <summary>
     /// The chain of counted states: state <c>i</c> has history key <paramref name="keys"/>[i] (key 0 is the start) and
     /// ends <paramref name="conversions"/>[i] and <paramref name="nulls"/>[i] paths; edge <c>e</c> goes from state
     /// <c>edges[e] &gt;&gt; 32</c> to state <c>edges[e] &amp; 0xFFFFFFFF</c> with weight <paramref name="weights"/>[e].
-    /// States are numbered in key order, so the chain does not depend on the order states were counted in.
+    /// States are numbered in key order, so the chain does not depend on the order states were counted in. Sorts
+    /// <paramref name="keys"/> and <paramref name="weights"/> in place.
     /// </summary>
     internal static MarkovChain FromCounts(string[] channels, ulong[] keys, long[] conversions, long[] nulls, ulong[] edges, long[] weights)
     {
@@ -103,14 +81,12 @@ internal sealed class MarkovChain
         var oldOf = new int[n];
         for (var i = 0; i < n; i++)
             oldOf[i] = i;
-        keys = (ulong[])keys.Clone();
         Array.Sort(keys, oldOf);
         var newOf = new int[n];
         for (var i = 0; i < n; i++)
             newOf[oldOf[i]] = i;
 
         var packed = new ulong[edges.Length];
-        weights = (long[])weights.Clone();
         for (var e = 0; e < edges.Length; e++)
             packed[e] = ((ulong)newOf[(int)(edges[e] >> 32)] << 32) | (uint)newOf[(int)(edges[e] & uint.MaxValue)];
         Array.Sort(packed, weights);
@@ -138,7 +114,7 @@ internal sealed class MarkovChain
                 probabilities[e] = weights[e] / (double)total;
             conversion[i] = conversions[old] / (double)total;
         }
-        return new MarkovChain(channels, keys, rowStart, targets, probabilities, conversion, Counts.GroupByChannel(keys, channels.Length));
+        return new MarkovChain(channels, keys, rowStart, targets, probabilities, conversion, GroupByChannel(keys, channels.Length));
     }
 
     /// <summary>The chain of no paths: no states, every channel without any.</summary>
@@ -167,90 +143,32 @@ internal sealed class MarkovChain
         return lists;
     }
 
-    /// <summary>Integer counts per state in first-seen order, renumbered canonically by <see cref="ToChain"/>.</summary>
-    private sealed class Counts
+    private static int[][] GroupByChannel(ulong[] keys, int channelCount)
     {
-        private readonly Dictionary<ulong, int> _index = new(MixedKeyComparer.Instance);
-        private readonly List<ulong> _keys = [];
-        private readonly List<long> _conversions = [];
-        private readonly List<long> _nulls = [];
-        // (from << 32 | to) -> weight
-        private readonly Dictionary<ulong, long> _transitions = new(MixedKeyComparer.Instance);
-
-        public bool HasStart => _keys.Count > 0;
-
-        public int State(ulong key)
+        var lists = new List<int>?[channelCount];
+        for (var state = 0; state < keys.Length; state++)
         {
-            if (_keys.Count == 0)
-                Add(0);
-            return _index.TryGetValue(key, out var state) ? state : Add(key);
-        }
-
-        public void AddTransition(int from, int to, long weight)
-        {
-            ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(_transitions, ((ulong)from << 32) | (uint)to, out _);
-            count = checked(count + weight);
-        }
-
-        public void AddEnd(int state, long conversions, long nulls)
-        {
-            if (_keys.Count == 0)
-                Add(0);
-            _conversions[state] = checked(_conversions[state] + conversions);
-            _nulls[state] = checked(_nulls[state] + nulls);
-        }
-
-        public MarkovChain ToChain(string[] channels)
-        {
-            var edges = new ulong[_transitions.Count];
-            var weights = new long[_transitions.Count];
-            var e = 0;
-            foreach (var (edge, weight) in _transitions)
+            var key = keys[state];
+            for (var slot = 0; slot < MarkovOptions.MaxOrder && key >> (slot * SlotBits) != 0; slot++)
             {
-                edges[e] = edge;
-                weights[e] = weight;
-                e++;
+                var id = (int)((key >> (slot * SlotBits)) & SlotMask) - 1;
+                var list = lists[id] ??= [];
+                // A history can hold a channel twice (A, B, A); list the state once.
+                if (list.Count == 0 || list[^1] != state)
+                    list.Add(state);
             }
-            return FromCounts(channels, [.. _keys], [.. _conversions], [.. _nulls], edges, weights);
         }
-
-        private int Add(ulong key)
-        {
-            var state = _keys.Count;
-            _index.Add(key, state);
-            _keys.Add(key);
-            _conversions.Add(0);
-            _nulls.Add(0);
-            return state;
-        }
-
-        internal static int[][] GroupByChannel(ulong[] keys, int channelCount)
-        {
-            var lists = new List<int>?[channelCount];
-            for (var state = 0; state < keys.Length; state++)
-            {
-                var key = keys[state];
-                for (var slot = 0; slot < MarkovOptions.MaxOrder && key >> (slot * SlotBits) != 0; slot++)
-                {
-                    var id = (int)((key >> (slot * SlotBits)) & SlotMask) - 1;
-                    var list = lists[id] ??= [];
-                    // A history can hold a channel twice (A, B, A); list the state once.
-                    if (list.Count == 0 || list[^1] != state)
-                        list.Add(state);
-                }
-            }
-            var result = new int[channelCount][];
-            for (var i = 0; i < channelCount; i++)
-                result[i] = lists[i]?.ToArray() ?? [];
-            return result;
-        }
+        var result = new int[channelCount][];
+        for (var i = 0; i < channelCount; i++)
+            result[i] = lists[i]?.ToArray() ?? [];
+        return result;
     }
 
     /// <summary>
     /// Packed keys hash badly with <see cref="ulong.GetHashCode"/> (it folds the high half onto the low half, so four
     /// small channel ids leave about a thousand distinct hashes); the SplitMix64 finalizer spreads every bit.
     /// </summary>
-    private sealed class MixedKeyComparer : IEqualityComparer<ulong>
+    internal sealed class MixedKeyComparer : IEqualityComparer<ulong>
     {
         public static readonly MixedKeyComparer Instance = new();
 

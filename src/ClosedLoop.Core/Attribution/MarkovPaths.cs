@@ -24,7 +24,7 @@ public sealed class MarkovPaths
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(options);
-        // Channel ids in ordinal name order, as MarkovChain.Build numbers them: a subset keeps its relative order.
+        // Channel ids in ordinal name order (MarkovChain's remarks): the counted paths' channels keep their relative order.
         var names = new SortedSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < paths.Count; i++)
         {
@@ -43,9 +43,9 @@ public sealed class MarkovPaths
         // Every path's steps as transition ids between states numbered as first met (state 0 is the start); a state's key
         // holds global channel ids, renumbered per set of counts in Compute.
         var historyMask = options.Order == MarkovOptions.MaxOrder ? ulong.MaxValue : (1UL << (MarkovChain.SlotBits * options.Order)) - 1;
-        var stateOf = new Dictionary<ulong, int> { [0] = 0 };
+        var stateOf = new Dictionary<ulong, int>(MarkovChain.MixedKeyComparer.Instance) { [0] = 0 };
         var stateKeys = new List<ulong> { 0 };
-        var transitionOf = new Dictionary<ulong, int>();
+        var transitionOf = new Dictionary<ulong, int>(MarkovChain.MixedKeyComparer.Instance);
         var transitions = new List<ulong>();
         var steps = new List<int>();
         _stepStart = new int[paths.Count + 1];
@@ -102,7 +102,11 @@ public sealed class MarkovPaths
     public ChannelWeights Compute(long[] conversions, long[] nonConversions) =>
         MarkovAttribution.Solve(Chain(conversions, nonConversions), AbsorbingChainSolver.DefaultDenseLimit).Attribution;
 
-    internal MarkovChain Chain(long[] conversions, long[] nonConversions)
+    /// <summary>
+    /// The chain of the paths with a positive total count. Its channels are those of the counted paths, or with
+    /// <paramref name="everyChannel"/> those of every path (as <see cref="MarkovChain.Build"/> keeps them).
+    /// </summary>
+    internal MarkovChain Chain(long[] conversions, long[] nonConversions, bool everyChannel = false)
     {
         ArgumentNullException.ThrowIfNull(conversions);
         ArgumentNullException.ThrowIfNull(nonConversions);
@@ -113,6 +117,8 @@ public sealed class MarkovPaths
         var stateNulls = new long[_stateKeys.Length];
         var stateUsed = new bool[_stateKeys.Length];
         var channelUsed = new bool[_names.Length];
+        if (everyChannel)
+            Array.Fill(channelUsed, true);
         var any = false;
         for (var i = 0; i < Count; i++)
         {
@@ -149,7 +155,8 @@ public sealed class MarkovPaths
         stateUsed[0] = true;
         var index = new int[_stateKeys.Length];
         var keys = new List<ulong>();
-        var ends = new List<(long Conversions, long Nulls)>();
+        var endConversions = new List<long>();
+        var endNulls = new List<long>();
         for (var state = 0; state < _stateKeys.Length; state++)
         {
             index[state] = -1;
@@ -157,7 +164,8 @@ public sealed class MarkovPaths
                 continue;
             index[state] = keys.Count;
             keys.Add(Renumber(_stateKeys[state], local));
-            ends.Add((stateConversions[state], stateNulls[state]));
+            endConversions.Add(stateConversions[state]);
+            endNulls.Add(stateNulls[state]);
         }
         var edges = new List<ulong>();
         var weights = new List<long>();
@@ -168,8 +176,7 @@ public sealed class MarkovPaths
             edges.Add(((ulong)index[(int)(_transitions[t] >> 32)] << 32) | (uint)index[(int)(_transitions[t] & uint.MaxValue)]);
             weights.Add(transitionWeights[t]);
         }
-        return MarkovChain.FromCounts([.. channels], [.. keys], [.. ends.Select(e => e.Conversions)], [.. ends.Select(e => e.Nulls)],
-            [.. edges], [.. weights]);
+        return MarkovChain.FromCounts([.. channels], [.. keys], [.. endConversions], [.. endNulls], [.. edges], [.. weights]);
     }
 
     /// <summary>A state key over global channel ids as the same key over the counted channels' ids.</summary>
