@@ -102,7 +102,7 @@ internal sealed class IncrementalPlan
         {
             // The event ids only matter against older files of the same partitions (a new day has none): they are the
             // widest column of the new files.
-            var columns = oldFilesOfTouched.Count > 0 ? "event_id, type, anonymous_id, user_id, email, previous_id" : "type, anonymous_id, user_id, email, previous_id";
+            var columns = (oldFilesOfTouched.Count > 0 ? "event_id, " : "") + "type, anonymous_id, user_id, email, previous_id";
             db.Execute($"CREATE TEMP TABLE new_rows AS SELECT {columns} FROM read_parquet({List(newFiles)}, union_by_name = true, hive_partitioning = false)");
             // Compaction keeps one row per event_id and day; a new file's duplicate may replace an old row, so both count.
             if (oldFilesOfTouched.Count > 0)
