@@ -62,9 +62,10 @@ internal sealed class MarkovChain
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(options);
-        var (list, _, _) = ChannelCatalog.Collect(paths, p => p.Channels, Problem, nameof(paths));
-        // The same walk as for several sets of counts; every channel passed belongs to the chain, counted or not.
-        return new MarkovPaths([.. list.Select(p => p.Channels)], options)
+        var (list, channels, ids) = ChannelCatalog.Collect(paths, p => p.Channels, Problem, nameof(paths));
+        // The same walk as for several sets of counts, over the catalogue just made; every channel passed belongs to the
+        // chain, counted or not.
+        return new MarkovPaths(([.. list.Select(p => p.Channels)], channels, ids), options)
             .Chain([.. list.Select(p => p.Conversions)], [.. list.Select(p => p.NonConversions)], everyChannel: true);
     }
 

@@ -21,24 +21,22 @@ public sealed class MarkovPaths
     /// <param name="options">How paths become chain states.</param>
     /// <exception cref="ArgumentException">A null path or channel, or more channels than a state key can name.</exception>
     public MarkovPaths(IReadOnlyList<IReadOnlyList<string>> paths, MarkovOptions options)
+        : this(ChannelCatalog.Collect(paths, p => p, Problem, nameof(paths)), options)
     {
-        ArgumentNullException.ThrowIfNull(paths);
+    }
+
+    /// <summary>
+    /// Paths already checked and catalogued (<see cref="ChannelCatalog.Collect"/>, as <see cref="MarkovChain.Build"/>
+    /// does for its own checks): channel ids are positions in the ordinally sorted channels.
+    /// </summary>
+    internal MarkovPaths((List<IReadOnlyList<string>> Paths, string[] Channels, Dictionary<string, int> Ids) catalog, MarkovOptions options)
+    {
         ArgumentNullException.ThrowIfNull(options);
+        var (paths, names, ids) = catalog;
+        if (names.Length > MarkovChain.MaxChannels)
+            throw new ArgumentException($"Markov attribution handles at most {MarkovChain.MaxChannels} distinct channels, got {names.Length}.", nameof(paths));
         // Channel ids in ordinal name order (MarkovChain's remarks): the counted paths' channels keep their relative order.
-        var names = new SortedSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < paths.Count; i++)
-        {
-            if (paths[i] is null)
-                throw new ArgumentException($"Path {i} is null.", nameof(paths));
-            for (var k = 0; k < paths[i].Count; k++)
-                names.Add(paths[i][k] ?? throw new ArgumentException($"Path {i} has a null channel at position {k}.", nameof(paths)));
-        }
-        if (names.Count > MarkovChain.MaxChannels)
-            throw new ArgumentException($"Markov attribution handles at most {MarkovChain.MaxChannels} distinct channels, got {names.Count}.", nameof(paths));
-        _names = [.. names];
-        var ids = new Dictionary<string, int>(_names.Length, StringComparer.Ordinal);
-        for (var i = 0; i < _names.Length; i++)
-            ids.Add(_names[i], i);
+        _names = names;
 
         // Every path's steps as transition ids between states numbered as first met (state 0 is the start); a state's key
         // holds global channel ids, renumbered per set of counts in Compute.
@@ -88,6 +86,18 @@ public sealed class MarkovPaths
         _stateKeys = [.. stateKeys];
         _transitions = [.. transitions];
         _steps = [.. steps];
+    }
+
+    private static string? Problem(IReadOnlyList<string>? path, int index)
+    {
+        if (path is null)
+            return $"Path {index} is null.";
+        for (var k = 0; k < path.Count; k++)
+        {
+            if (path[k] is null)
+                return $"Path {index} has a null channel at position {k}.";
+        }
+        return null;
     }
 
     /// <summary>How many paths the set holds; counts passed to <see cref="Compute"/> are indexed the same.</summary>
